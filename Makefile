@@ -1,0 +1,39 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint serve bench dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when a requirements file changes.
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## run: serve the API on http://127.0.0.1:8000 in development mode (SQLite)
+run: $(VENV)/.installed
+	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput
+	@echo
+	@echo "  API          http://$(HOST):$(PORT)/api/"
+	@echo "  API docs     http://$(HOST):$(PORT)/api/docs/  (ReDoc: /api/redoc/)"
+	@echo "  Admin        http://$(HOST):$(PORT)/admin/"
+	@echo "  Create a user for both:  $(BIN)/python manage.py createsuperuser"
+	@echo
+	DJANGO_DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## test: lint, then the whole test suite
+test: $(VENV)/.installed lint
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,109 @@
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.utils import timezone
+
+from accounts import services
+from accounts.models import Session
+
+User = get_user_model()
+
+
+class SessionStateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("active", "Active"), ("revoked", "Revoked"), ("expired", "Expired")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "active":
+            return queryset.active()
+        if self.value() == "revoked":
+            return queryset.filter(revoked_at__isnull=False)
+        if self.value() == "expired":
+            return queryset.filter(
+                revoked_at__isnull=True, expires_at__lte=timezone.now()
+            )
+        return queryset
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = (
+        "user",
+        "created_at",
+        "last_used_at",
+        "ip_address",
+        "short_user_agent",
+        "is_active",
+        "revoked_reason",
+    )
+    list_filter = (SessionStateFilter, "revoked_reason", "created_at")
+    search_fields = ("user__username", "user__email", "ip_address")
+    list_select_related = ("user",)
+    readonly_fields = [field.name for field in Session._meta.fields]
+    actions = ["revoke_sessions"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(boolean=True, description="active")
+    def is_active(self, session):
+        return session.is_active
+
+    @admin.display(description="user agent")
+    def short_user_agent(self, session):
+        return session.user_agent[:60]
+
+    @admin.action(description="Revoke selected sessions", permissions=["view"])
+    def revoke_sessions(self, request, queryset):
+        revoked = sum(
+            services.session_revoke(session=session, reason=Session.RevokeReason.ADMIN)
+            for session in queryset
+        )
+        self.message_user(request, f"Revoked {revoked} session(s).", messages.SUCCESS)
+
+
+class SessionInline(admin.TabularInline):
+    model = Session
+    fields = ("created_at", "last_used_at", "ip_address", "user_agent", "revoked_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    ordering = ("-last_used_at",)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AccountUserAdmin(UserAdmin):
+    """Django's UserAdmin, with the user's sessions and a way to end them."""
+
+    inlines = [*UserAdmin.inlines, SessionInline]
+    actions = ["revoke_all_sessions"]
+
+    @admin.action(description="Sign selected users out everywhere")
+    def revoke_all_sessions(self, request, queryset):
+        revoked = sum(
+            services.user_sessions_revoke(user=user, reason=Session.RevokeReason.ADMIN)
+            for user in queryset
+        )
+        self.message_user(request, f"Revoked {revoked} session(s).", messages.SUCCESS)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Deactivating a user signs them out everywhere, so reactivating
+        # them later does not bring old sessions back.
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            services.user_sessions_revoke(
+                user=obj, reason=Session.RevokeReason.DEACTIVATED
+            )

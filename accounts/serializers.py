@@ -1,0 +1,176 @@
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from rest_framework import serializers
+from rest_framework_simplejwt.serializers import PasswordField, TokenObtainSerializer
+
+from accounts.models import Session
+
+User = get_user_model()
+
+
+class UserSerializer(serializers.ModelSerializer):
+    """The current user as the API shows it: never a password or its hash."""
+
+    class Meta:
+        model = User
+        fields = (
+            "id",
+            "username",
+            "email",
+            "first_name",
+            "last_name",
+            "is_staff",
+            "date_joined",
+        )
+        read_only_fields = ("id", "username", "is_staff", "date_joined")
+
+
+class LoginSerializer(TokenObtainSerializer):
+    """
+    Check a username and password; on success `self.user` is set.
+
+    Wrong password, unknown user and inactive user fail alike, with 401.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Passwords are taken as typed, as Django's own forms do.
+        self.fields["password"] = PasswordField(trim_whitespace=False)
+
+
+class OAuth2PasswordSerializer(LoginSerializer):
+    """The OAuth2 password grant's form (RFC 6749 section 4.3.2)."""
+
+    default_error_messages = {"no_active_account": "Incorrect username or password"}
+
+    grant_type = serializers.RegexField(r"^password$", required=False)
+    scope = serializers.CharField(required=False, allow_blank=True)
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access = serializers.CharField(read_only=True)
+    refresh = serializers.CharField(read_only=True)
+
+
+class OAuth2TokenSerializer(serializers.Serializer):
+    access_token = serializers.CharField(read_only=True)
+    refresh_token = serializers.CharField(read_only=True)
+    token_type = serializers.CharField(read_only=True, default="bearer")
+    expires_in = serializers.IntegerField(read_only=True)
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField(read_only=True)
+
+
+class RefreshInputSerializer(serializers.Serializer):
+    refresh = serializers.CharField(write_only=True)
+
+
+class VerifyInputSerializer(serializers.Serializer):
+    token = serializers.CharField(write_only=True)
+
+
+class RegisterSerializer(serializers.Serializer):
+    username = serializers.RegexField(
+        r"^[\w.@+-]+\Z",
+        max_length=150,
+        error_messages={
+            "invalid": "Enter a valid username: letters, digits and @/./+/-/_ only."
+        },
+    )
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    password = PasswordField(trim_whitespace=False, max_length=4096)
+
+    def validate_username(self, value):
+        # Usernames that differ only by case would let one person pose as
+        # another in the admin and in emails.
+        if User.objects.filter(username__iexact=value).exists():
+            raise serializers.ValidationError(
+                "A user with that username already exists."
+            )
+        return value
+
+    def validate(self, attrs):
+        # The validators compare the password with the username and email.
+        candidate = User(username=attrs["username"], email=attrs.get("email", ""))
+        _validate_password(attrs["password"], candidate, field="password")
+        return attrs
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    old_password = PasswordField(trim_whitespace=False)
+    new_password = PasswordField(trim_whitespace=False, max_length=4096)
+
+    def validate_old_password(self, value):
+        if not self.context["request"].user.check_password(value):
+            raise serializers.ValidationError("The old password is not correct.")
+        return value
+
+    def validate_new_password(self, value):
+        password_validation.validate_password(value, self.context["request"].user)
+        return value
+
+
+class PasswordResetSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+
+
+class PasswordResetConfirmSerializer(serializers.Serializer):
+    uid = serializers.CharField()
+    token = serializers.CharField()
+    new_password = PasswordField(trim_whitespace=False, max_length=4096)
+
+    default_error_messages = {
+        "invalid_link": "The reset link is invalid or has expired."
+    }
+
+    def validate(self, attrs):
+        user = self._user_from_uid(attrs["uid"])
+        if user is None or not default_token_generator.check_token(
+            user, attrs["token"]
+        ):
+            self.fail("invalid_link")
+        _validate_password(attrs["new_password"], user, field="new_password")
+        attrs["user"] = user
+        return attrs
+
+    @staticmethod
+    def _user_from_uid(uid):
+        try:
+            pk = int(force_str(urlsafe_base64_decode(uid)))
+            return User.objects.get(pk=pk, is_active=True)
+        except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+            return None
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Session
+        fields = (
+            "id",
+            "created_at",
+            "last_used_at",
+            "expires_at",
+            "ip_address",
+            "user_agent",
+            "current",
+        )
+        read_only_fields = fields
+
+    def get_current(self, session) -> bool:
+        token = self.context["request"].auth
+        return token is not None and token.get("sid") == str(session.pk)
+
+
+def _validate_password(password, user, *, field):
+    """Run Django's password validators, reporting under `field`."""
+    try:
+        password_validation.validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError({field: list(exc.messages)}) from exc

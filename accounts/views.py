@@ -1,0 +1,259 @@
+from django.conf import settings
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework_simplejwt.views import TokenViewBase
+
+from accounts import services
+from accounts.models import Session
+from accounts.network import client_ip, user_agent
+from accounts.serializers import (
+    DetailSerializer,
+    LoginSerializer,
+    OAuth2PasswordSerializer,
+    OAuth2TokenSerializer,
+    PasswordChangeSerializer,
+    PasswordResetConfirmSerializer,
+    PasswordResetSerializer,
+    RefreshInputSerializer,
+    RegisterSerializer,
+    SessionSerializer,
+    TokenPairSerializer,
+    UserSerializer,
+    VerifyInputSerializer,
+)
+from accounts.throttling import (
+    LoginRateThrottle,
+    PasswordResetRateThrottle,
+    RegisterRateThrottle,
+)
+
+# SimpleJWT's TokenViewBase: no authentication, no permission, and a 401 that
+# carries `WWW-Authenticate: Bearer realm="api"`.
+
+
+class LoginView(TokenViewBase):
+    """Sign in with username and password and open a session."""
+
+    serializer_class = LoginSerializer
+    throttle_classes = [LoginRateThrottle]
+
+    @extend_schema(responses={200: TokenPairSerializer})
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        tokens = services.session_open(
+            user=serializer.user,
+            ip_address=client_ip(request),
+            user_agent=user_agent(request),
+        )
+        return Response(tokens)
+
+
+class OAuth2TokenView(TokenViewBase):
+    """
+    The OAuth2 password flow at `/token`, as FastAPI's guide serves it.
+
+    A client written for that guide works by changing its base URL only; the
+    Swagger UI's Authorize dialog signs in through it too.
+    """
+
+    serializer_class = OAuth2PasswordSerializer
+    throttle_classes = [LoginRateThrottle]
+
+    @extend_schema(responses={200: OAuth2TokenSerializer})
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        tokens = services.session_open(
+            user=serializer.user,
+            ip_address=client_ip(request),
+            user_agent=user_agent(request),
+        )
+        lifetime = settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"]
+        return Response(
+            {
+                "access_token": tokens["access"],
+                "refresh_token": tokens["refresh"],
+                "token_type": "bearer",
+                "expires_in": int(lifetime.total_seconds()),
+            }
+        )
+
+
+class TokenRefreshView(TokenViewBase):
+    """Exchange a refresh token for a new pair; the old one stops working."""
+
+    serializer_class = RefreshInputSerializer
+
+    @extend_schema(responses={200: TokenPairSerializer})
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        tokens = services.session_refresh(
+            raw_refresh=serializer.validated_data["refresh"]
+        )
+        return Response(tokens)
+
+
+class TokenVerifyView(TokenViewBase):
+    """Answer 200 if a token is genuine and its session still alive."""
+
+    serializer_class = VerifyInputSerializer
+
+    @extend_schema(responses={200: OpenApiResponse(description="The token is valid.")})
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.token_verify(raw_token=serializer.validated_data["token"])
+        return Response({})
+
+
+class LogoutView(TokenViewBase):
+    """
+    End the session a refresh token belongs to.
+
+    No Bearer header is needed: holding the refresh token is enough to end
+    its session, so a client whose access token expired can still sign out.
+    """
+
+    serializer_class = RefreshInputSerializer
+
+    @extend_schema(responses={204: None})
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.session_revoke_by_refresh(
+            raw_refresh=serializer.validated_data["refresh"]
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutAllView(GenericAPIView):
+    """Sign the caller out of every session, this one included."""
+
+    serializer_class = None
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        services.user_sessions_revoke(
+            user=request.user, reason=Session.RevokeReason.LOGOUT_ALL
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RegisterView(GenericAPIView):
+    """Create an account; switched off with REGISTRATION_OPEN=false."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    serializer_class = RegisterSerializer
+    throttle_classes = [RegisterRateThrottle]
+
+    @extend_schema(responses={201: UserSerializer})
+    def post(self, request):
+        if not settings.REGISTRATION_OPEN:
+            raise NotFound("Registration is closed.")
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.user_register(**serializer.validated_data)
+        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class PasswordChangeView(GenericAPIView):
+    """Change the password; every other session ends, this client gets new tokens."""
+
+    serializer_class = PasswordChangeSerializer
+
+    @extend_schema(responses={200: TokenPairSerializer})
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        tokens = services.user_change_password(
+            user=request.user,
+            new_password=serializer.validated_data["new_password"],
+            ip_address=client_ip(request),
+            user_agent=user_agent(request),
+        )
+        return Response(tokens)
+
+
+class PasswordResetView(GenericAPIView):
+    """
+    Email a reset link if the address belongs to an account.
+
+    The answer is the same either way, so accounts cannot be enumerated.
+    """
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    serializer_class = PasswordResetSerializer
+    throttle_classes = [PasswordResetRateThrottle]
+
+    @extend_schema(responses={202: DetailSerializer})
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.password_reset_request(email=serializer.validated_data["email"])
+        return Response(
+            {"detail": "If an account uses this email, a reset link is on its way."},
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+class PasswordResetConfirmView(GenericAPIView):
+    """Set a new password with the uid and token from a reset link."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    serializer_class = PasswordResetConfirmSerializer
+
+    @extend_schema(responses={204: None})
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.password_reset_confirm(
+            user=serializer.validated_data["user"],
+            new_password=serializer.validated_data["new_password"],
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SessionViewSet(
+    mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    """The caller's active sessions; deleting one signs it out."""
+
+    serializer_class = SessionSerializer
+    pagination_class = None
+    queryset = Session.objects.none()  # for the schema: ids are UUIDs
+
+    def get_queryset(self):
+        return Session.objects.active().filter(user=self.request.user)
+
+    def perform_destroy(self, instance):
+        services.session_revoke(session=instance, reason=Session.RevokeReason.USER)
+
+
+class UserViewSet(viewsets.GenericViewSet):
+    """The signed-in user's own account."""
+
+    serializer_class = UserSerializer
+
+    def get_object(self):
+        return self.request.user
+
+    @action(detail=False, methods=["get"])
+    def me(self, request):
+        return Response(self.get_serializer(request.user).data)
+
+    @me.mapping.patch
+    def update_me(self, request):
+        serializer = self.get_serializer(request.user, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return Response(serializer.data)

@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerView,
+)
+
+from accounts.views import OAuth2TokenView, UserViewSet
+from api.views import ItemViewSet
+
+urlpatterns = [
+    path("api/auth/", include("accounts.urls")),
+    path("api/", include("api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerView.as_view(url_name="schema"),
+        name="swagger-ui",
+    ),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("admin/", admin.site.urls),
+]
+
+# The FastAPI guide's paths, exactly as it spells them (no trailing-slash
+# redirects), so that a client written for it works by changing only its
+# base URL.
+urlpatterns += [
+    path("token", OAuth2TokenView.as_view(), name="oauth2-token"),
+    path("users/me", UserViewSet.as_view({"get": "me"}), name="guide-users-me"),
+    path("items/", ItemViewSet.as_view({"get": "list"}), name="guide-items"),
+]

@@ -1,0 +1,13 @@
+"""
+WSGI entry point for production servers.
+
+`granian --interface wsgi config.wsgi:application` or `gunicorn config.wsgi`.
+"""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+application = get_wsgi_application()
