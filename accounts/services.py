@@ -184,7 +184,7 @@ def session_authenticate(token: Token) -> Session:
     """
     session = _session_for_token(token)
     if (
-        token.token_type == RefreshToken.token_type
+        token.get(jwt_settings.TOKEN_TYPE_CLAIM) == RefreshToken.token_type
         and token.get(jwt_settings.JTI_CLAIM) != session.refresh_jti
     ):
         raise AuthenticationFailed("Token has been rotated", code="token_rotated")

@@ -1,0 +1,73 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from accounts import services
+
+User = get_user_model()
+
+PASSWORD = "Correct-horse-battery-42"
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    """Hash with MD5 in tests: Argon2 is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters live in the cache; each test starts from zero."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def user(db) -> User:
+    return User.objects.create_user(
+        username="john", email="john@example.com", password=PASSWORD
+    )
+
+
+@pytest.fixture
+def other_user(db) -> User:
+    return User.objects.create_user(
+        username="mallory", email="mallory@example.com", password=PASSWORD
+    )
+
+
+@pytest.fixture
+def tokens(user) -> services.TokenPair:
+    """A signed-in session of `user`."""
+    return services.session_open(user=user, ip_address="127.0.0.1")
+
+
+@pytest.fixture
+def access_token(tokens) -> str:
+    return tokens["access"]
+
+
+@pytest.fixture
+def refresh_token(tokens) -> str:
+    return tokens["refresh"]
+
+
+@pytest.fixture
+def auth_client(api_client, access_token) -> APIClient:
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {access_token}")
+    return api_client
+
+
+@pytest.fixture
+def other_client(other_user) -> APIClient:
+    client = APIClient()
+    access = services.session_open(user=other_user)["access"]
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+    return client

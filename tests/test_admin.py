@@ -1,0 +1,138 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from accounts import services
+from accounts.models import Session
+from api.models import Item
+
+User = get_user_model()
+
+CHANGELISTS = [
+    "admin:auth_user_changelist",
+    "admin:api_item_changelist",
+    "admin:accounts_session_changelist",
+]
+
+
+@pytest.fixture
+def admin_user(db) -> User:
+    return User.objects.create_superuser("boss", "boss@example.com", "Adm1n-pass-word")
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.mark.parametrize("name", CHANGELISTS)
+def test_admin_changelists_load_for_a_superuser(admin_client, user, tokens, name):
+    Item.objects.create(owner=user, name="Milk")
+
+    response = admin_client.get(reverse(name))
+
+    assert response.status_code == 200
+
+
+def test_admin_item_search_by_name_and_owner(admin_client, user, other_user):
+    Item.objects.create(owner=user, name="Milk")
+    Item.objects.create(owner=other_user, name="Bread")
+    url = reverse("admin:api_item_changelist")
+
+    by_name = admin_client.get(url, {"q": "milk"}).context["cl"].result_list
+    by_owner = admin_client.get(url, {"q": "mallory"}).context["cl"].result_list
+
+    assert [i.name for i in by_name] == ["Milk"]
+    assert [i.name for i in by_owner] == ["Bread"]
+
+
+@pytest.mark.parametrize("name", CHANGELISTS)
+def test_admin_is_refused_to_a_normal_user(client, user, name):
+    client.force_login(user)
+
+    response = client.get(reverse(name))
+
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_user_page_shows_the_users_sessions(admin_client, user, tokens):
+    response = admin_client.get(reverse("admin:auth_user_change", args=[user.pk]))
+
+    assert response.status_code == 200
+    assert b"127.0.0.1" in response.content
+
+
+def test_admin_action_revokes_selected_sessions(admin_client, user, tokens):
+    session = Session.objects.get(user=user)
+
+    admin_client.post(
+        reverse("admin:accounts_session_changelist"),
+        {"action": "revoke_sessions", "_selected_action": [str(session.pk)]},
+    )
+
+    session.refresh_from_db()
+    assert session.revoked_reason == Session.RevokeReason.ADMIN
+
+
+def test_admin_action_signs_selected_users_out_everywhere(
+    admin_client, user, other_user
+):
+    services.session_open(user=user)
+    services.session_open(user=user)
+    services.session_open(user=other_user)
+
+    admin_client.post(
+        reverse("admin:auth_user_changelist"),
+        {"action": "revoke_all_sessions", "_selected_action": [str(user.pk)]},
+    )
+
+    assert not Session.objects.active().filter(user=user).exists()
+    assert Session.objects.active().filter(user=other_user).count() == 1
+
+
+def test_admin_session_filter_and_search(admin_client, user, other_user):
+    services.session_open(user=user)
+    services.session_open(user=other_user)
+    services.user_sessions_revoke(user=other_user, reason="admin")
+    url = reverse("admin:accounts_session_changelist")
+
+    active = admin_client.get(url, {"state": "active"}).context["cl"].result_list
+    found = admin_client.get(url, {"q": "mallory"}).context["cl"].result_list
+
+    assert [s.user for s in active] == [user]
+    assert [s.user for s in found] == [other_user]
+
+
+def test_deactivating_a_user_in_the_admin_signs_them_out(admin_client, user, tokens):
+    url = reverse("admin:auth_user_change", args=[user.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {
+        key: value
+        for key, value in form.initial.items()
+        if value is not None and key not in {"password", "groups", "user_permissions"}
+    }
+    data.update(
+        {
+            "is_active": "",
+            "date_joined_0": user.date_joined.strftime("%Y-%m-%d"),
+            "date_joined_1": user.date_joined.strftime("%H:%M:%S"),
+            "auth_sessions-TOTAL_FORMS": "1",
+            "auth_sessions-INITIAL_FORMS": "1",
+            "auth_sessions-MIN_NUM_FORMS": "0",
+            "auth_sessions-MAX_NUM_FORMS": "1000",
+            "auth_sessions-0-id": str(Session.objects.get(user=user).pk),
+            "auth_sessions-0-user": str(user.pk),
+        }
+    )
+    data.pop("last_login", None)
+    data.pop("date_joined", None)
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    user.refresh_from_db()
+    assert not user.is_active
+    session = Session.objects.get(user=user)
+    assert session.revoked_reason == Session.RevokeReason.DEACTIVATED

@@ -1,0 +1,185 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from api.models import Item
+
+LIST_URL = reverse("api:item-list")
+
+
+def detail_url(item_or_id) -> str:
+    pk = getattr(item_or_id, "pk", item_or_id)
+    return reverse("api:item-detail", args=[pk])
+
+
+@pytest.fixture
+def item(user) -> Item:
+    return Item.objects.create(owner=user, name="Mine", description="kept")
+
+
+@pytest.fixture
+def others_item(other_user) -> Item:
+    return Item.objects.create(owner=other_user, name="Theirs", description="secret")
+
+
+def test_create_item_sets_the_caller_as_owner(auth_client, user):
+    response = auth_client.post(LIST_URL, {"name": "Milk", "description": "2 L"})
+
+    assert response.status_code == 201
+    body = response.json()
+    assert set(body) == {"id", "name", "description", "created_at", "updated_at"}
+    item = Item.objects.get(pk=body["id"])
+    assert (item.owner, item.name, item.description) == (user, "Milk", "2 L")
+
+
+def test_create_item_ignores_a_forged_owner(auth_client, user, other_user):
+    response = auth_client.post(
+        LIST_URL, {"name": "Forged", "owner": other_user.pk, "owner_id": other_user.pk}
+    )
+
+    assert response.status_code == 201
+    assert Item.objects.get(pk=response.json()["id"]).owner == user
+    assert not other_user.items.exists()
+
+
+def test_description_is_optional(auth_client):
+    response = auth_client.post(LIST_URL, {"name": "Bread"})
+
+    assert response.status_code == 201
+    assert response.json()["description"] == ""
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"name": ""},
+        {"name": "   "},
+        {"name": "x" * 201},
+        {"name": None},
+        {"name": ["a"]},
+        {"name": {"a": 1}},
+        {"name": "ok", "description": ["not", "text"]},
+    ],
+    ids=["missing", "empty", "blank", "too-long", "null", "list", "object", "desc"],
+)
+def test_invalid_item_is_a_400_and_nothing_is_saved(auth_client, body):
+    response = auth_client.post(LIST_URL, body, format="json")
+
+    assert response.status_code == 400
+    assert Item.objects.count() == 0
+
+
+def test_name_of_200_characters_and_unicode_is_accepted(auth_client):
+    name = "é" * 199 + "🚀"
+
+    response = auth_client.post(LIST_URL, {"name": name})
+
+    assert response.status_code == 201
+    assert Item.objects.get().name == name
+
+
+def test_list_shows_only_the_callers_items_newest_first(auth_client, user, others_item):
+    old = Item.objects.create(
+        owner=user, name="old", created_at=timezone.now() - timedelta(days=1)
+    )
+    new = Item.objects.create(owner=user, name="new")
+
+    response = auth_client.get(LIST_URL)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"next", "previous", "results"}
+    assert [i["id"] for i in body["results"]] == [new.pk, old.pk]
+
+
+def test_list_pages_with_a_cursor_without_gaps_or_repeats(auth_client, user):
+    now = timezone.now()
+    Item.objects.bulk_create(
+        Item(owner=user, name=f"item {n}", created_at=now - timedelta(seconds=n))
+        for n in range(45)
+    )
+    seen, url, pages = [], LIST_URL, 0
+    while url:
+        body = auth_client.get(url).json()
+        seen += [i["name"] for i in body["results"]]
+        url, pages = body["next"], pages + 1
+
+    assert pages == 3
+    assert seen == [f"item {n}" for n in range(45)]
+
+
+def test_page_size_can_be_chosen_up_to_a_maximum(auth_client, user):
+    Item.objects.bulk_create(Item(owner=user, name=str(n)) for n in range(120))
+
+    assert len(auth_client.get(LIST_URL, {"page_size": 5}).json()["results"]) == 5
+    assert len(auth_client.get(LIST_URL, {"page_size": 1000}).json()["results"]) == 100
+
+
+def test_a_forged_cursor_is_a_404_not_a_500(auth_client, user):
+    response = auth_client.get(LIST_URL, {"cursor": "!!not-base64!!"})
+
+    assert response.status_code == 404
+
+
+def test_retrieve_update_and_delete_own_item(auth_client, item):
+    assert auth_client.get(detail_url(item)).json()["name"] == "Mine"
+
+    put = auth_client.put(detail_url(item), {"name": "Renamed", "description": ""})
+    assert put.status_code == 200
+    patch = auth_client.patch(detail_url(item), {"description": "new"})
+    assert patch.status_code == 200
+    item.refresh_from_db()
+    assert (item.name, item.description) == ("Renamed", "new")
+
+    assert auth_client.delete(detail_url(item)).status_code == 204
+    assert not Item.objects.filter(pk=item.pk).exists()
+
+
+def test_update_cannot_move_an_item_to_another_owner(auth_client, item, other_user):
+    auth_client.patch(detail_url(item), {"owner": other_user.pk, "id": 12345})
+
+    item.refresh_from_db()
+    assert item.owner_id != other_user.pk
+    assert Item.objects.filter(pk=item.pk).exists()
+
+
+def test_another_users_item_is_a_404_for_every_method_and_stays_unchanged(
+    auth_client, others_item
+):
+    url = detail_url(others_item)
+
+    assert auth_client.get(url).status_code == 404
+    assert auth_client.put(url, {"name": "pwned"}).status_code == 404
+    assert auth_client.patch(url, {"name": "pwned"}).status_code == 404
+    assert auth_client.delete(url).status_code == 404
+    others_item.refresh_from_db()
+    assert (others_item.name, others_item.description) == ("Theirs", "secret")
+    assert "Theirs" not in auth_client.get(LIST_URL).content.decode()
+
+
+@pytest.mark.parametrize("pk", ["0", "99999", "9" * 30, "-1", "abc"])
+def test_missing_or_absurd_ids_are_a_404(auth_client, pk):
+    assert auth_client.get(f"{LIST_URL}{pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_items_need_a_token(api_client, db, method):
+    response = getattr(api_client, method)(LIST_URL, {"name": "x"})
+
+    assert response.status_code == 401
+    assert Item.objects.count() == 0
+
+
+def test_item_detail_needs_a_token(api_client, item):
+    assert api_client.get(detail_url(item)).status_code == 401
+    assert api_client.delete(detail_url(item)).status_code == 401
+    assert Item.objects.filter(pk=item.pk).exists()
+
+
+def test_deleting_a_user_deletes_their_items(user, item):
+    user.delete()
+
+    assert not Item.objects.exists()

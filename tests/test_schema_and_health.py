@@ -1,0 +1,90 @@
+from unittest import mock
+
+import pytest
+from django.db import OperationalError
+from django.urls import reverse
+
+HEALTH_URL = reverse("api:health")
+
+
+@pytest.fixture
+def schema(api_client, db) -> dict:
+    response = api_client.get(reverse("schema"), {"format": "json"})
+    assert response.status_code == 200
+    return response.json()
+
+
+@pytest.mark.parametrize(
+    ("path", "method"),
+    [
+        ("/api/auth/token/", "post"),
+        ("/api/auth/token/refresh/", "post"),
+        ("/api/auth/token/verify/", "post"),
+        ("/api/auth/logout/", "post"),
+        ("/api/auth/logout-all/", "post"),
+        ("/api/auth/register/", "post"),
+        ("/api/auth/password/change/", "post"),
+        ("/api/auth/password/reset/", "post"),
+        ("/api/auth/password/reset/confirm/", "post"),
+        ("/api/auth/sessions/", "get"),
+        ("/api/auth/sessions/{id}/", "delete"),
+        ("/api/users/me/", "get"),
+        ("/api/users/me/", "patch"),
+        ("/api/items/", "get"),
+        ("/api/items/", "post"),
+        ("/api/items/{id}/", "get"),
+        ("/api/items/{id}/", "put"),
+        ("/api/items/{id}/", "patch"),
+        ("/api/items/{id}/", "delete"),
+        ("/token", "post"),
+        ("/users/me", "get"),
+    ],
+)
+def test_schema_describes_the_operation(schema, path, method):
+    assert method in schema["paths"][path]
+
+
+def test_schema_describes_token_bodies_and_bearer_security(schema):
+    components = schema["components"]
+    login = schema["paths"]["/api/auth/token/"]["post"]
+    response_ref = login["responses"]["200"]["content"]["application/json"]["schema"]
+    pair = components["schemas"][response_ref["$ref"].rsplit("/", 1)[1]]
+    assert set(pair["properties"]) == {"access", "refresh"}
+    assert components["securitySchemes"]["jwtAuth"]["scheme"] == "bearer"
+    flow = components["securitySchemes"]["oauth2PasswordFlow"]["flows"]["password"]
+    assert flow["tokenUrl"] == "/token"
+    me = schema["paths"]["/api/users/me/"]["get"]
+    assert {"jwtAuth": []} in me["security"]
+
+
+def test_schema_never_exposes_a_password_in_a_response(schema):
+    for name, component in schema["components"]["schemas"].items():
+        if name.endswith("Request"):
+            continue
+        assert "password" not in component.get("properties", {}), name
+
+
+@pytest.mark.parametrize("name", ["swagger-ui", "redoc"])
+def test_api_docs_pages_load(api_client, db, name):
+    response = api_client.get(reverse(name))
+
+    assert response.status_code == 200
+    assert b"/api/schema/" in response.content
+
+
+def test_health_is_ok_when_the_database_answers(api_client, db):
+    response = api_client.get(HEALTH_URL)
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+
+
+def test_health_is_503_when_the_database_is_unreachable(api_client, db):
+    with mock.patch(
+        "api.views.connection.cursor", side_effect=OperationalError("gone")
+    ):
+        response = api_client.get(HEALTH_URL)
+
+    assert response.status_code == 503
+    assert response.json()["database"] == "unavailable"
+    assert response.json()["status"] == "unavailable"
