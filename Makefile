@@ -31,6 +31,14 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed lint
 	$(BIN)/python -m pytest
 
+## serve: the production server (granian, WSGI); needs DJANGO_SECRET_KEY
+serve: $(VENV)/.installed
+	WEB_HOST=$(HOST) WEB_PORT=$(PORT) bin/serve
+
+## bench: load-test the production server against the FastAPI guide's backend
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run.py
+
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
