@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { actionCall, apiClient, safeNext } from "@/app/lib/api";
+import { actionCall, apiClient, browserHeaders, safeNext } from "@/app/lib/api";
 import { clearTokens, getTokens, setTokens } from "@/app/lib/session";
 
 export type LoginState = { error?: string; username?: string };
@@ -24,7 +24,10 @@ export async function login(_prev: LoginState, formData: FormData): Promise<Logi
 
   let result;
   try {
-    result = await apiClient().POST("/api/auth/token/", { body: { username, password } });
+    result = await apiClient().POST("/api/auth/token/", {
+      body: { username, password },
+      headers: await browserHeaders(),
+    });
   } catch {
     return { error: UNAVAILABLE, username };
   }

@@ -34,6 +34,21 @@ export function apiClient(accessToken?: string): Api {
   });
 }
 
+/**
+ * The browser's User-Agent and address, for calls that start a session, so
+ * the Account page can tell devices apart. Django believes X-Forwarded-For
+ * only with TRUSTED_PROXY set to the number of proxies in front of it.
+ */
+export async function browserHeaders(): Promise<Record<string, string>> {
+  const incoming = await headers();
+  const forwarded: Record<string, string> = {};
+  const userAgent = incoming.get("user-agent");
+  const forwardedFor = incoming.get("x-forwarded-for");
+  if (userAgent) forwarded["User-Agent"] = userAgent;
+  if (forwardedFor) forwarded["X-Forwarded-For"] = forwardedFor;
+  return forwarded;
+}
+
 // ---------------------------------------------------------------------------
 // Refresh, single-flight.
 //

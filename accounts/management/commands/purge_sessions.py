@@ -1,0 +1,24 @@
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand
+
+from accounts.services import sessions_purge_expired
+
+
+class Command(BaseCommand):
+    help = (
+        "Delete sessions that expired or were revoked more than --days ago. "
+        "Run it daily from cron."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=30,
+            help="Keep ended sessions this long, for the admin (default 30).",
+        )
+
+    def handle(self, *args, days, **options):
+        deleted = sessions_purge_expired(older_than=timedelta(days=days))
+        self.stdout.write(f"Deleted {deleted} ended session(s).")

@@ -1,0 +1,30 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { safeNext } from "@/app/lib/api";
+import { LoginForm } from "./LoginForm";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ next?: string; registered?: string }>;
+}) {
+  const { next, registered } = await searchParams;
+  return (
+    <main className="auth">
+      <div className="card">
+        <h1>Sign in</h1>
+        {registered && (
+          <p role="status" className="notice">
+            Account created. Sign in as <strong>{registered}</strong>.
+          </p>
+        )}
+        <LoginForm next={safeNext(next)} username={registered} />
+        <p className="muted">
+          No account yet? <Link href="/register">Create one</Link>
+        </p>
+      </div>
+    </main>
+  );
+}
