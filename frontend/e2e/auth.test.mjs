@@ -1,0 +1,202 @@
+// The whole journey of one user, in order, against the real Django API and
+// `next start`. Run with `node --test e2e/` (see .ci/frontend-e2e.sh).
+import assert from "node:assert/strict";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import {
+  ACCESS_EXPIRY_WAIT_MS, API, SCREENSHOTS, WEB, apiPost, launchBrowser, sleep, tokenCookies,
+} from "./browser.mjs";
+
+const username = `e2e_${Date.now().toString(36)}`;
+const password = "Str0ng-passphrase!";
+const TIMEOUT = 15_000;
+
+let browser;
+let context;
+let page;
+
+before(async () => {
+  browser = await launchBrowser();
+  context = await browser.newContext({ viewport: { width: 1000, height: 720 } });
+  context.setDefaultTimeout(TIMEOUT);
+  page = await context.newPage();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function signIn(user = username, secret = password) {
+  await page.getByLabel("Username").fill(user);
+  await page.getByLabel("Password").fill(secret);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+test("a visitor without a session is sent from /dashboard to /login", async () => {
+  await page.goto(`${WEB}/dashboard`);
+  await page.waitForURL(`${WEB}/login?next=%2Fdashboard`);
+  await page.getByRole("button", { name: "Sign in" }).waitFor();
+  await page.screenshot({ path: path.join(SCREENSHOTS, "login.png") });
+});
+
+test("registration shows the API's validation messages next to the fields", async () => {
+  await page.goto(`${WEB}/register`);
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Email").fill(`${username}@example.com`);
+  await page.getByLabel("Password").fill("12345678");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.locator("#password-errors").getByText("This password is entirely numeric.").waitFor();
+  assert.equal(await page.getByLabel("Password").getAttribute("aria-invalid"), "true");
+  await page.screenshot({ path: path.join(SCREENSHOTS, "register-errors.png") });
+});
+
+test("registering a user leads to the sign-in page", async () => {
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL(`${WEB}/login?registered=${username}`);
+  await page.getByRole("status").getByText("Account created").waitFor();
+});
+
+test("a wrong password shows an alert and sets no cookie", async () => {
+  await page.goto(`${WEB}/login?next=%2Fdashboard`);
+  await signIn(username, "not-the-password");
+  const alert = page.getByRole("alert");
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /Invalid username or password/);
+  assert.deepEqual(await tokenCookies(context), { access: undefined, refresh: undefined });
+});
+
+test("signing in lands on the dashboard", async () => {
+  await signIn();
+  await page.waitForURL(`${WEB}/dashboard`);
+  await page.getByText(`Signed in as ${username}`).waitFor();
+});
+
+test("tokens live in HttpOnly SameSite=Lax cookies that JavaScript cannot read", async () => {
+  const { access, refresh } = await tokenCookies(context);
+  for (const cookie of [access, refresh]) {
+    assert.ok(cookie, "token cookie missing");
+    assert.equal(cookie.httpOnly, true);
+    assert.equal(cookie.sameSite, "Lax");
+  }
+  const visible = await page.evaluate(() => [document.cookie, JSON.stringify({ ...localStorage }), JSON.stringify({ ...sessionStorage })]);
+  for (const text of visible) {
+    assert.doesNotMatch(text, /access_token|refresh_token/);
+    assert.ok(!text.includes(access.value) && !text.includes(refresh.value));
+  }
+  const html = await page.content();
+  assert.ok(!html.includes(access.value) && !html.includes(refresh.value), "a token leaked into the page");
+});
+
+test("items: add two, page through them, delete one", async () => {
+  const items = page.getByRole("list", { name: "Items" });
+  for (const [name, description] of [["First item", "bought on Monday"], ["Second item", ""]]) {
+    await page.getByLabel("Name").fill(name);
+    await page.getByLabel("Description").fill(description);
+    await page.getByRole("button", { name: "Add item" }).click();
+    await items.getByText(name, { exact: true }).waitFor();
+  }
+  assert.equal(await items.getByRole("listitem").count(), 2);
+  await page.screenshot({ path: path.join(SCREENSHOTS, "dashboard.png") });
+
+  // Cursor pagination, one item per page: newest first.
+  await page.goto(`${WEB}/dashboard?page_size=1`);
+  await items.getByText("Second item", { exact: true }).waitFor();
+  await page.getByRole("link", { name: "Next page" }).click();
+  await items.getByText("First item", { exact: true }).waitFor();
+  assert.equal(await page.getByRole("link", { name: "Next page" }).count(), 0);
+  await page.getByRole("link", { name: "Previous page" }).click();
+  await items.getByText("Second item", { exact: true }).waitFor();
+
+  await page.goto(`${WEB}/dashboard`);
+  await items.getByRole("listitem").filter({ hasText: "First item" }).getByRole("button", { name: "Delete" }).click();
+  await items.getByText("First item", { exact: true }).waitFor({ state: "detached" });
+  assert.equal(await items.getByRole("listitem").count(), 1);
+  await page.reload();
+  assert.deepEqual(await items.locator(".item-name").allInnerTexts(), ["Second item"]);
+});
+
+test("an expired access token is refreshed on the next page load (rotation)", async () => {
+  const before = (await tokenCookies(context)).refresh.value;
+  await sleep(ACCESS_EXPIRY_WAIT_MS);
+  await page.goto(`${WEB}/dashboard`);
+  await page.getByText(`Signed in as ${username}`).waitFor();
+  assert.equal(new URL(page.url()).pathname, "/dashboard");
+  const after = (await tokenCookies(context)).refresh.value;
+  assert.notEqual(after, before, "the refresh token was not rotated");
+  // The rotated-out token is dead.
+  assert.equal((await apiPost("/api/auth/token/refresh/", { refresh: before })).status, 401);
+});
+
+test("concurrent requests with an expired token share one refresh", async () => {
+  await sleep(ACCESS_EXPIRY_WAIT_MS);
+  const finalPaths = await page.evaluate(async () => {
+    const responses = await Promise.all(
+      ["/dashboard", "/account", "/dashboard?page_size=5", "/account?x=1"].map((url) => fetch(url)),
+    );
+    return responses.map((r) => `${r.status} ${new URL(r.url).pathname}`);
+  });
+  assert.deepEqual(finalPaths, ["200 /dashboard", "200 /account", "200 /dashboard", "200 /account"]);
+  // Long past the API's reuse grace period: a racing refresh would have ended the session by now.
+  await sleep(ACCESS_EXPIRY_WAIT_MS);
+  await page.goto(`${WEB}/account`);
+  await page.getByText(`Signed in as ${username}`).waitFor();
+  assert.equal(new URL(page.url()).pathname, "/account");
+});
+
+test("the account page lists the sessions", async () => {
+  const sessions = page.getByRole("list", { name: "Sessions" });
+  await sessions.getByText("This device").waitFor();
+  assert.ok(await page.getByRole("button", { name: "Sign out everywhere" }).isVisible());
+  await page.screenshot({ path: path.join(SCREENSHOTS, "account.png") });
+});
+
+test("sign out revokes the refresh token and returns to /login", async () => {
+  const { refresh } = await tokenCookies(context);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.waitForURL(`${WEB}/login`);
+  assert.deepEqual(await tokenCookies(context), { access: undefined, refresh: undefined });
+  assert.equal((await apiPost("/api/auth/token/refresh/", { refresh: refresh.value })).status, 401);
+  await page.goto(`${WEB}/dashboard`);
+  await page.waitForURL(/\/login\?next=/);
+});
+
+test("a refused refresh clears the cookies and lands on /login", async () => {
+  await signIn();
+  await page.waitForURL(`${WEB}/dashboard`);
+  const { refresh } = await tokenCookies(context);
+  // End the session behind the app's back, then let the access token expire.
+  assert.equal((await apiPost("/api/auth/logout/", { refresh: refresh.value })).status, 204);
+  await sleep(ACCESS_EXPIRY_WAIT_MS);
+  await page.goto(`${WEB}/dashboard`);
+  await page.waitForURL(`${WEB}/login?next=%2Fdashboard`);
+  assert.deepEqual(await tokenCookies(context), { access: undefined, refresh: undefined });
+});
+
+test("sign out everywhere ends every session", async () => {
+  const other = await browser.newContext();
+  const otherPage = await other.newPage();
+  await otherPage.goto(`${WEB}/login`);
+  await otherPage.getByLabel("Username").fill(username);
+  await otherPage.getByLabel("Password").fill(password);
+  await otherPage.getByRole("button", { name: "Sign in" }).click();
+  await otherPage.waitForURL(`${WEB}/dashboard`);
+  const otherRefresh = (await tokenCookies(other)).refresh.value;
+
+  await page.goto(`${WEB}/login?next=%2Faccount`);
+  await signIn();
+  await page.waitForURL(`${WEB}/account`);
+  assert.equal(await page.getByRole("list", { name: "Sessions" }).getByRole("listitem").count(), 2);
+  const { refresh } = await tokenCookies(context);
+  await page.getByRole("button", { name: "Sign out everywhere" }).click();
+  await page.waitForURL(`${WEB}/login`);
+  for (const token of [refresh.value, otherRefresh]) {
+    assert.equal((await apiPost("/api/auth/token/refresh/", { refresh: token })).status, 401);
+  }
+  await other.close();
+});
+
+test("the API is the one the app talks to", async () => {
+  const response = await fetch(`${API}/api/health/`);
+  assert.equal(response.status, 200);
+});

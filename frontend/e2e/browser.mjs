@@ -1,0 +1,54 @@
+// Shared setup for the end-to-end tests: Debian's Chromium driven by
+// playwright-core (no browser download), and the servers' addresses.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const WEB = process.env.E2E_BASE_URL ?? "http://127.0.0.1:3010";
+export const API = process.env.API_BASE_URL ?? "http://127.0.0.1:8010";
+/** How long to wait for an access token to expire (the API runs with JWT_ACCESS_LIFETIME_SECONDS=2). */
+export const ACCESS_EXPIRY_WAIT_MS = Number(process.env.E2E_ACCESS_EXPIRY_WAIT_MS ?? 3000);
+export const SCREENSHOTS = process.env.E2E_SCREENSHOT_DIR
+  ?? path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "test-results");
+mkdirSync(SCREENSHOTS, { recursive: true });
+
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+}
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** POST JSON straight to the Django API (not through Next.js). */
+export async function apiPost(pathname, body) {
+  const response = await fetch(API + pathname, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+/** Token cookies as the browser stores them. */
+export async function tokenCookies(context) {
+  const cookies = await context.cookies(WEB);
+  return {
+    access: cookies.find((c) => c.name === "access_token"),
+    refresh: cookies.find((c) => c.name === "refresh_token"),
+  };
+}
