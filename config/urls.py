@@ -30,3 +30,8 @@ urlpatterns += [
     path("users/me", UserViewSet.as_view({"get": "me"}), name="guide-users-me"),
     path("items/", ItemViewSet.as_view({"get": "list"}), name="guide-items"),
 ]
+
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"
