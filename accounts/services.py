@@ -227,13 +227,17 @@ def _session_for_token(token: Token) -> Session:
     session_id = _session_id(token)
     if session_id is None:
         raise InvalidToken("Token is not bound to a session", code="no_session")
-    session = (
-        Session.objects.active()
-        .select_related("user")
-        .filter(pk=session_id, user_id=token.get(jwt_settings.USER_ID_CLAIM))
-        .first()
-    )
-    if session is None:
+    # One query by primary key; the rest is checked in Python, which keeps
+    # the per-request cost of this hot path close to SimpleJWT's own.
+    try:
+        session = Session.objects.select_related("user").get(pk=session_id)
+    except Session.DoesNotExist:
+        session = None
+    if (
+        session is None
+        or str(session.user_id) != str(token.get(jwt_settings.USER_ID_CLAIM))
+        or not session.is_active
+    ):
         raise AuthenticationFailed("Session has ended", code="session_ended")
     user = session.user
     if not user.is_active:
