@@ -19,6 +19,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 ## run: serve the API on http://127.0.0.1:8000 in development mode (SQLite)
 run: $(VENV)/.installed
 	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput
+	@DJANGO_DEBUG=true $(BIN)/python manage.py seed_demo
 	@echo
 	@echo "  API          http://$(HOST):$(PORT)/api/"
 	@echo "  API docs     http://$(HOST):$(PORT)/api/docs/  (ReDoc: /api/redoc/)"

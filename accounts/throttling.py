@@ -9,15 +9,20 @@ limits ("ip=20/min,username=5/15min", any subset) or turns them all off.
 """
 
 import hashlib
+import logging
 import math
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from redis.exceptions import RedisError
+from rest_framework.exceptions import APIException
 from rest_framework.throttling import BaseThrottle
 
 from accounts.network import client_ip
+
+logger = logging.getLogger("accounts.auth")
 
 DEFAULT_LIMITS = {
     # Sign-in attempts from one IP address, successful or not.
@@ -123,6 +128,12 @@ def login_failures_clear(username) -> None:
         failures.reset(username_key(username))
 
 
+class LimitsUnavailable(APIException):
+    status_code = 503
+    default_detail = "Temporarily unavailable, try again shortly."
+    default_code = "limits_unavailable"
+
+
 class CacheRateThrottle(BaseThrottle):
     """
     Refuse a request with 429 and Retry-After once one of its limits is hit.
@@ -135,6 +146,15 @@ class CacheRateThrottle(BaseThrottle):
         self._wait = None
         if configured_rates() is None:
             return True
+        try:
+            return self._within_limits(request)
+        except RedisError as exc:
+            # Without its counters a limit cannot hold: refuse (503) rather
+            # than let guessing run unchecked while Redis is down.
+            logger.exception("rate_limit_store_unavailable")
+            raise LimitsUnavailable from exc
+
+    def _within_limits(self, request):
         for scope, identity, counts in self.checks(request):
             if not identity:
                 continue

@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from accounts import services
@@ -136,3 +137,26 @@ def test_deactivating_a_user_in_the_admin_signs_them_out(admin_client, user, tok
     assert not user.is_active
     session = Session.objects.get(user=user)
     assert session.revoked_reason == Session.RevokeReason.DEACTIVATED
+
+
+def test_seed_demo_creates_a_user_who_can_sign_in_once(api_client, db, settings):
+    settings.DEBUG = True
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    demo = User.objects.get(username="demo")
+    assert demo.items.count() == 3
+    response = api_client.post(
+        reverse("accounts:token-obtain"),
+        {"username": "demo", "password": "demo-password-2026"},
+    )
+    assert response.status_code == 200
+
+
+def test_seed_demo_refuses_to_run_in_production(db, settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
+    assert not User.objects.filter(username="demo").exists()

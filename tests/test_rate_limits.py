@@ -1,9 +1,11 @@
 """Brute-force limits on sign-in, registration and password reset."""
 
 import threading
+from unittest import mock
 
 import pytest
 from django.urls import reverse
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from accounts.throttling import FixedWindowCounter, Rate, configured_rates
 from tests.conftest import PASSWORD
@@ -201,3 +203,13 @@ def test_counter_increments_are_atomic_under_threads():
         thread.join()
 
     assert counter.count("same-key") == 1600
+
+
+def test_an_unreachable_limit_store_is_a_503_not_a_500(api_client, user):
+    with mock.patch(
+        "accounts.throttling.cache.add", side_effect=RedisConnectionError("down")
+    ):
+        response = attempt(api_client, password=PASSWORD)
+
+    assert response.status_code == 503
+    assert response.json()["detail"] == "Temporarily unavailable, try again shortly."
