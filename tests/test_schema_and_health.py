@@ -88,3 +88,27 @@ def test_health_is_503_when_the_database_is_unreachable(api_client, db):
     assert response.status_code == 503
     assert response.json()["database"] == "unavailable"
     assert response.json()["status"] == "unavailable"
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "codes"),
+    [
+        ("/api/users/me/", "get", {"200", "401"}),
+        ("/api/items/", "post", {"201", "400", "401", "413", "415"}),
+        ("/api/items/{id}/", "delete", {"204", "401", "404"}),
+        ("/api/auth/token/", "post", {"200", "400", "401", "429"}),
+        ("/api/auth/register/", "post", {"201", "400", "429"}),
+    ],
+)
+def test_schema_documents_the_errors_a_client_must_handle(schema, path, method, codes):
+    responses = schema["paths"][path][method]["responses"]
+
+    assert codes <= set(responses)
+    if "401" in responses:
+        ref = responses["401"]["content"]["application/json"]["schema"]["$ref"]
+        assert ref.endswith("/Error")
+
+
+def test_schema_does_not_promise_a_401_where_no_one_signs_in(schema):
+    assert "401" not in schema["paths"]["/api/auth/register/"]["post"]["responses"]
+    assert "401" not in schema["paths"]["/api/health/"]["get"]["responses"]
