@@ -7,6 +7,7 @@ from rest_framework import serializers
 from rest_framework_simplejwt.serializers import PasswordField, TokenObtainSerializer
 
 from accounts.models import Session
+from accounts.services import SESSION_CLAIM
 
 User = get_user_model()
 
@@ -165,7 +166,7 @@ class SessionSerializer(serializers.ModelSerializer):
 
     def get_current(self, session) -> bool:
         token = self.context["request"].auth
-        return token is not None and token.get("sid") == str(session.pk)
+        return token is not None and token.get(SESSION_CLAIM) == str(session.pk)
 
 
 def _validate_password(password, user, *, field):

@@ -44,17 +44,19 @@ class LoginView(TokenViewBase):
 
     @extend_schema(responses={200: TokenPairSerializer})
     def post(self, request):
+        return Response(self.sign_in(request))
+
+    def sign_in(self, request) -> services.TokenPair:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        tokens = services.session_open(
+        return services.session_open(
             user=serializer.user,
             ip_address=client_ip(request),
             user_agent=user_agent(request),
         )
-        return Response(tokens)
 
 
-class OAuth2TokenView(TokenViewBase):
+class OAuth2TokenView(LoginView):
     """
     The OAuth2 password flow at `/token`, as FastAPI's guide serves it.
 
@@ -63,17 +65,10 @@ class OAuth2TokenView(TokenViewBase):
     """
 
     serializer_class = OAuth2PasswordSerializer
-    throttle_classes = [LoginRateThrottle]
 
     @extend_schema(responses={200: OAuth2TokenSerializer})
     def post(self, request):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        tokens = services.session_open(
-            user=serializer.user,
-            ip_address=client_ip(request),
-            user_agent=user_agent(request),
-        )
+        tokens = self.sign_in(request)
         lifetime = settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"]
         return Response(
             {
