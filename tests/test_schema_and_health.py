@@ -112,3 +112,12 @@ def test_schema_documents_the_errors_a_client_must_handle(schema, path, method, 
 def test_schema_does_not_promise_a_401_where_no_one_signs_in(schema):
     assert "401" not in schema["paths"]["/api/auth/register/"]["post"]["responses"]
     assert "401" not in schema["paths"]["/api/health/"]["get"]["responses"]
+
+
+def test_health_is_503_when_the_cache_is_unreachable(api_client, db):
+    with mock.patch("api.views.cache.set", side_effect=ConnectionError("redis down")):
+        response = api_client.get(HEALTH_URL)
+
+    assert response.status_code == 503
+    assert response.json()["cache"] == "unavailable"
+    assert response.json()["database"] == "ok"
