@@ -32,6 +32,10 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed lint
 	$(BIN)/python -m pytest
 
+## dev: the API and the Next.js client together (needs Node.js >= 20.9)
+dev: $(VENV)/.installed
+	PYTHON=$(BIN)/python bin/dev
+
 ## serve: the production server (granian, WSGI); needs DJANGO_SECRET_KEY
 serve: $(VENV)/.installed
 	WEB_HOST=$(HOST) WEB_PORT=$(PORT) bin/serve

@@ -40,4 +40,11 @@ class AutoSchema(openapi.AutoSchema):
         for code, schema in errors.items():
             if code not in responses:
                 responses[code] = self._get_response_for_code(schema, code)
+        if "429" in responses:
+            responses["429"]["headers"] = {
+                "Retry-After": {
+                    "description": "Seconds until the limit lets requests through.",
+                    "schema": {"type": "integer"},
+                }
+            }
         return responses

@@ -1,6 +1,6 @@
 from django.core.cache import cache
 from django.db import DatabaseError, connection
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -10,17 +10,25 @@ from api.models import Item
 from api.pagination import NewestFirstCursorPagination
 from api.serializers import HealthSerializer, ItemSerializer
 
+_item_id = extend_schema(
+    parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)]
+)
 
+
+@extend_schema_view(
+    retrieve=_item_id, update=_item_id, partial_update=_item_id, destroy=_item_id
+)
 class ItemViewSet(viewsets.ModelViewSet):
     """The caller's items. Other users' items do not exist here (404)."""
 
+    queryset = Item.objects.all()  # narrowed to the caller in get_queryset
     serializer_class = ItemSerializer
     pagination_class = NewestFirstCursorPagination
     # Ids beyond 64-bit integers cannot exist: answer 404 without a query.
     lookup_value_regex = "[0-9]{1,18}"
 
     def get_queryset(self):
-        return Item.objects.filter(owner=self.request.user)
+        return self.queryset.filter(owner=self.request.user)
 
     def perform_create(self, serializer):
         serializer.save(owner=self.request.user)

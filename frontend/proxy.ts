@@ -1,24 +1,78 @@
 import { NextResponse, type NextRequest } from "next/server";
+import {
+  ACCESS_COOKIE,
+  REFRESH_COOKIE,
+  needsRefresh,
+  refreshTokens,
+  tokenCookieOptions,
+} from "@/app/lib/tokens";
 
 /**
- * Optimistic check only: a visitor without a refresh-token cookie cannot have
- * a session, so send them to /login?next=… before rendering anything. The
- * real check happens in app/lib/dal.ts, against the API.
+ * Runs before the protected pages (and their Server Actions).
  *
- * The refresh cookie is the "has a session" signal: the access cookie expires
- * after minutes and is renewed on the server side.
+ * 1. Optimistic check: without a refresh-token cookie there is no session, so
+ *    redirect to /login?next=… before rendering anything. The refresh cookie
+ *    is the "has a session" signal; the access cookie lives minutes. The real
+ *    check is app/lib/dal.ts, against the API.
+ * 2. Keep the session alive: Server Components cannot write cookies, so an
+ *    expiring access token is refreshed here (single-flight, see
+ *    app/lib/tokens.ts); the new pair goes to the page being rendered and
+ *    back to the browser. A refused refresh clears the cookies -> /login.
+ * 3. On /login?ended=1 (the API no longer accepts the session) drop the
+ *    token cookies.
  */
-export function proxy(request: NextRequest) {
-  const next = request.nextUrl.pathname + request.nextUrl.search;
-  if (!request.cookies.has("refresh_token")) {
-    const login = new URL("/login", request.url);
+export async function proxy(request: NextRequest) {
+  const { pathname } = request.nextUrl;
+  if (pathname === "/login") {
+    const response = NextResponse.next();
+    if (request.nextUrl.searchParams.has("ended")) dropTokens(response);
+    return response;
+  }
+
+  const url = request.nextUrl.clone();
+  url.searchParams.delete("_rsc");
+  const next = url.pathname + url.search;
+  const toLogin = () => {
+    const login = request.nextUrl.clone();
+    login.pathname = "/login";
     login.search = `?next=${encodeURIComponent(next)}`;
     return NextResponse.redirect(login);
+  };
+
+  const refresh = request.cookies.get(REFRESH_COOKIE)?.value;
+  if (!refresh) return toLogin();
+
+  let pair;
+  if (needsRefresh(request.cookies.get(ACCESS_COOKIE)?.value)) {
+    const result = await refreshTokens(refresh);
+    if (result.ok) {
+      pair = result.pair;
+      // The page rendered for this request sees the new pair...
+      request.cookies.set(ACCESS_COOKIE, pair.access);
+      request.cookies.set(REFRESH_COOKIE, pair.refresh);
+    } else if (result.reason === "refused") {
+      return dropTokens(toLogin());
+    }
+    // "unavailable": carry on; the page reports that the API is down.
   }
-  // Tell the data access layer where to come back to after a refresh.
+
+  // Tell the data access layer where to come back to after signing in again.
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-next-url", next);
-  return NextResponse.next({ request: { headers: requestHeaders } });
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  if (pair) {
+    // ...and so does the browser.
+    const host = request.headers.get("host");
+    response.cookies.set(ACCESS_COOKIE, pair.access, tokenCookieOptions(pair.access, host));
+    response.cookies.set(REFRESH_COOKIE, pair.refresh, tokenCookieOptions(pair.refresh, host));
+  }
+  return response;
 }
 
-export const config = { matcher: ["/dashboard/:path*", "/account/:path*"] };
+function dropTokens(response: NextResponse): NextResponse {
+  response.cookies.delete(ACCESS_COOKIE);
+  response.cookies.delete(REFRESH_COOKIE);
+  return response;
+}
+
+export const config = { matcher: ["/dashboard/:path*", "/account/:path*", "/login"] };

@@ -25,6 +25,6 @@ export async function createItem(_prev: ItemFormState, formData: FormData): Prom
 
 /** Delete one of the user's items. */
 export async function deleteItem(id: number): Promise<void> {
-  await actionCall((api) => api.DELETE("/api/items/{id}/", { params: { path: { id: String(id) } } }));
+  await actionCall((api) => api.DELETE("/api/items/{id}/", { params: { path: { id } } }));
   revalidatePath("/dashboard");
 }

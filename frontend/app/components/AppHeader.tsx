@@ -6,14 +6,14 @@ export function AppHeader({ username, current }: { username: string; current: "d
   return (
     <header className="topbar">
       <div className="topbar-inner">
-        <Link href="/dashboard" className="brand">
+        <Link href="/dashboard" className="brand" prefetch={false}>
           Items
         </Link>
         <nav aria-label="Main">
-          <Link href="/dashboard" aria-current={current === "dashboard" ? "page" : undefined}>
+          <Link href="/dashboard" prefetch={false} aria-current={current === "dashboard" ? "page" : undefined}>
             Dashboard
           </Link>
-          <Link href="/account" aria-current={current === "account" ? "page" : undefined}>
+          <Link href="/account" prefetch={false} aria-current={current === "account" ? "page" : undefined}>
             Account
           </Link>
         </nav>

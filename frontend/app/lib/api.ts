@@ -1,37 +1,21 @@
 import "server-only";
-import createClient, { type Client } from "openapi-fetch";
 import { redirect } from "next/navigation";
 import { headers } from "next/headers";
-import type { paths } from "@/openapi/schema";
-import { apiBaseUrl } from "./config";
-import { secondsLeft } from "./jwt";
-import { clearTokens, getTokens, setTokens, type TokenPair } from "./session";
+import { clearTokens, getTokens, setTokens } from "./session";
+import { apiClient, needsRefresh, refreshTokens, type Api } from "./tokens";
 
-export type Api = Client<paths>;
+export { apiClient };
 
-/**
- * openapi-fetch hands fetch a Request whose body Next's patched fetch sends
- * chunked (no Content-Length); Django/WSGI then reads an empty body. Buffer it.
- */
-async function bufferedFetch(request: Request): Promise<Response> {
-  const hasBody = request.method !== "GET" && request.method !== "HEAD";
-  return fetch(request.url, {
-    method: request.method,
-    headers: request.headers,
-    body: hasBody ? await request.text() : undefined,
-    signal: request.signal,
-    cache: "no-store",
-    redirect: "manual",
-  });
+/** Only same-site paths are allowed as a post-login destination. */
+export function safeNext(next: unknown, fallback = "/dashboard"): string {
+  return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") && !next.includes("\\")
+    ? next
+    : fallback;
 }
 
-/** A typed client for the Django API, optionally authenticated with an access token. */
-export function apiClient(accessToken?: string): Api {
-  return createClient<paths>({
-    baseUrl: apiBaseUrl(),
-    fetch: bufferedFetch,
-    headers: accessToken ? { Authorization: `Bearer ${accessToken}` } : undefined,
-  });
+/** Where the current request came from (set by proxy.ts), for /login?next=… */
+async function currentPath(): Promise<string> {
+  return safeNext((await headers()).get("x-next-url"));
 }
 
 /**
@@ -49,91 +33,6 @@ export async function browserHeaders(): Promise<Record<string, string>> {
   return forwarded;
 }
 
-// ---------------------------------------------------------------------------
-// Refresh, single-flight.
-//
-// The API rotates refresh tokens and treats reuse of a rotated token more than
-// a couple of seconds later as theft (it ends the whole session). Two requests
-// of the same browser that both find the access token expired must therefore
-// share one refresh: the first starts it, the others wait for the same
-// promise, and a request that arrives a little later with the old refresh
-// token is handed the newest pair instead of replaying the dead token.
-// This state lives in the Next.js server process; with several instances,
-// route one user's requests to the same instance or accept an occasional
-// sign-out.
-// ---------------------------------------------------------------------------
-
-export type RefreshResult =
-  | { ok: true; pair: TokenPair }
-  | { ok: false; reason: "refused" | "unavailable" };
-
-const ROTATION_MEMORY_MS = 60_000;
-const inflight = new Map<string, Promise<RefreshResult>>();
-const rotated = new Map<string, { pair: TokenPair; at: number }>();
-const minted = new Map<string, number>();
-
-function forgetOld(now: number): void {
-  for (const [token, entry] of rotated) if (now - entry.at > ROTATION_MEMORY_MS) rotated.delete(token);
-  for (const [token, at] of minted) if (now - at > ROTATION_MEMORY_MS) minted.delete(token);
-}
-
-/** Exchange a refresh token for a new pair, at most once per token. */
-export function refreshTokens(refresh: string): Promise<RefreshResult> {
-  const now = Date.now();
-  forgetOld(now);
-  // Follow the rotation chain to the newest pair this process knows of.
-  let latest = refresh;
-  let known: TokenPair | undefined;
-  for (let entry = rotated.get(latest); entry; entry = rotated.get(latest)) {
-    known = entry.pair;
-    latest = entry.pair.refresh;
-  }
-  if (known && secondsLeft(known.access) > 1) return Promise.resolve({ ok: true, pair: known });
-
-  let pending = inflight.get(latest);
-  if (!pending) {
-    pending = doRefresh(latest).finally(() => inflight.delete(latest));
-    inflight.set(latest, pending);
-  }
-  return pending;
-}
-
-async function doRefresh(refresh: string): Promise<RefreshResult> {
-  try {
-    const { data, response } = await apiClient().POST("/api/auth/token/refresh/", { body: { refresh } });
-    if (data) {
-      const at = Date.now();
-      rotated.set(refresh, { pair: data, at });
-      minted.set(data.access, at);
-      return { ok: true, pair: data };
-    }
-    return { ok: false, reason: response.status === 400 || response.status === 401 ? "refused" : "unavailable" };
-  } catch {
-    return { ok: false, reason: "unavailable" };
-  }
-}
-
-/** True when this process minted the access token moments ago (a 401 then means the session is gone). */
-function justMinted(access: string): boolean {
-  const at = minted.get(access);
-  return at !== undefined && Date.now() - at < 3_000;
-}
-
-// ---------------------------------------------------------------------------
-// Authenticated calls.
-// ---------------------------------------------------------------------------
-
-/** Only same-site paths are allowed as a post-login destination. */
-export function safeNext(next: unknown, fallback = "/dashboard"): string {
-  return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") && !next.includes("\\")
-    ? next
-    : fallback;
-}
-
-async function currentPath(): Promise<string> {
-  return safeNext((await headers()).get("x-next-url"));
-}
-
 export class ApiUnavailableError extends Error {
   constructor() {
     super("The API is not reachable right now.");
@@ -145,35 +44,31 @@ type Result = { response: Response };
 /**
  * Call the API as the signed-in user from a Server Component.
  *
- * Server Components cannot write cookies, so when the access token has
- * expired (or the API answers 401) the request is sent through the
- * /auth/refresh route handler, which refreshes once, stores the new pair and
- * comes back to the same page.
+ * proxy.ts has already renewed an expiring access token for this request
+ * (Server Components cannot write cookies). A 401 here means the API no
+ * longer accepts the session: go to /login, where proxy.ts drops the cookies.
  */
 export async function renderCall<R extends Result>(call: (api: Api) => Promise<R>): Promise<R> {
   const { access, refresh } = await getTokens();
-  const next = await currentPath();
-  if (!refresh) redirect(`/login?next=${encodeURIComponent(next)}`);
-  if (!access || secondsLeft(access) < 1) redirect(`/auth/refresh?next=${encodeURIComponent(next)}`);
+  const next = encodeURIComponent(await currentPath());
+  if (!refresh || !access) redirect(`/login?next=${next}`);
   const result = await call(apiClient(access));
-  if (result.response.status === 401) {
-    const to = justMinted(access) ? "/auth/signout" : "/auth/refresh";
-    redirect(`${to}?next=${encodeURIComponent(next)}`);
-  }
+  if (result.response.status === 401) redirect(`/login?next=${next}&ended=1`);
   return result;
 }
 
 /**
- * Call the API as the signed-in user from a Server Action: refresh once
- * (single-flight), store the rotated pair, and retry once. A refused refresh
- * clears the cookies and lands on /login.
+ * Call the API as the signed-in user from a Server Action. When the access
+ * token has expired (or the API answers 401), refresh once (single-flight),
+ * store the rotated pair and retry once. A refused refresh clears the
+ * cookies and lands on /login.
  */
 export async function actionCall<R extends Result>(call: (api: Api) => Promise<R>): Promise<R> {
   const tokens = await getTokens();
-  const next = await currentPath();
+  const next = encodeURIComponent(await currentPath());
   const toLogin = async (): Promise<never> => {
     await clearTokens();
-    redirect(`/login?next=${encodeURIComponent(next)}`);
+    redirect(`/login?next=${next}`);
   };
   if (!tokens.refresh) return toLogin();
 
@@ -189,7 +84,7 @@ export async function actionCall<R extends Result>(call: (api: Api) => Promise<R
 
   let access = tokens.access;
   let didRefresh = false;
-  if (!access || secondsLeft(access) < 1) {
+  if (!access || needsRefresh(access)) {
     access = await refreshed(tokens.refresh);
     didRefresh = true;
   }

@@ -1,4 +1,6 @@
-import "server-only";
+// Server-side configuration. Imported by proxy.ts too, so no "server-only"
+// marker here; nothing in this file is NEXT_PUBLIC_, so it never reaches the
+// browser bundle.
 
 /** Base URL of the Django API, read at request time (server-side only). */
 export function apiBaseUrl(): string {

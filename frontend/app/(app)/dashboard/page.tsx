@@ -62,12 +62,12 @@ export default async function DashboardPage({
           {(page.previousCursor !== undefined || page.nextCursor) && (
             <nav className="pager" aria-label="Pagination">
               {page.previousCursor !== undefined ? (
-                <Link href={pageHref(page.previousCursor, pageSize)}>← Previous page</Link>
+                <Link href={pageHref(page.previousCursor, pageSize)} prefetch={false}>← Previous page</Link>
               ) : (
                 <span />
               )}
               {page.nextCursor && (
-                <Link href={pageHref(page.nextCursor, pageSize)} rel="next">
+                <Link href={pageHref(page.nextCursor, pageSize)} rel="next" prefetch={false}>
                   Next page →
                 </Link>
               )}

@@ -8,13 +8,18 @@ export const metadata: Metadata = { title: "Sign in" };
 export default async function LoginPage({
   searchParams,
 }: {
-  searchParams: Promise<{ next?: string; registered?: string }>;
+  searchParams: Promise<{ next?: string; registered?: string; ended?: string }>;
 }) {
-  const { next, registered } = await searchParams;
+  const { next, registered, ended } = await searchParams;
   return (
     <main className="auth">
       <div className="card">
         <h1>Sign in</h1>
+        {ended !== undefined && !registered && (
+          <p role="status" className="notice">
+            Your session has ended. Please sign in again.
+          </p>
+        )}
         {registered && (
           <p role="status" className="notice">
             Account created. Sign in as <strong>{registered}</strong>.

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Frontend leg of CI: install, check the generated API types against the
+# Django schema, build the Next.js app, start the real Django API (fresh
+# SQLite database) and `next start` on loopback, and run the browser tests
+# (playwright-core + node --test, Debian's Chromium).
+#
+# Usage: bash .ci/frontend-e2e.sh   (any cwd; as root in CI)
+# Env:   PYTHON (default $REPO/.venv/bin/python), API_PORT (8010), WEB_PORT (3010),
+#        CHROMIUM_PATH (/usr/bin/chromium)
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+FRONTEND="$REPO/frontend"
+PYTHON="${PYTHON:-$REPO/.venv/bin/python}"
+API_PORT="${API_PORT:-8010}"
+WEB_PORT="${WEB_PORT:-3010}"
+export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
+export NEXT_TELEMETRY_DISABLED=1
+export API_BASE_URL="http://127.0.0.1:${API_PORT}"
+export E2E_BASE_URL="http://127.0.0.1:${WEB_PORT}"
+
+WORK="$(mktemp -d /tmp/frontend-e2e.XXXXXX)"
+LOGS="$FRONTEND/test-results"
+mkdir -p "$LOGS"
+
+START=$SECONDS
+LAST=$SECONDS
+TIMINGS=()
+step() { # step NAME: record the time since the previous step
+  TIMINGS+=("$1=$((SECONDS - LAST))s")
+  echo "== $1 done in $((SECONDS - LAST))s"
+  LAST=$SECONDS
+}
+
+PIDS=()
+cleanup() {
+  local status=$?
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ "$status" -ne 0 ]; then
+    for log in django next; do
+      [ -f "$LOGS/$log.log" ] && { echo "--- tail of $log.log"; tail -n 40 "$LOGS/$log.log"; }
+    done
+  fi
+  rm -rf "$WORK"
+  echo "TIMING ${TIMINGS[*]:-} total=$((SECONDS - START))s"
+  exit "$status"
+}
+trap cleanup EXIT
+
+wait_for() { # wait_for URL SECONDS
+  local deadline=$((SECONDS + $2))
+  until curl -sf -o /dev/null "$1"; do
+    if [ "$SECONDS" -ge "$deadline" ]; then echo "timeout waiting for $1" >&2; return 1; fi
+    sleep 0.2
+  done
+}
+
+# --- Chromium (Debian package; no browser download) ---------------------------
+if [ ! -x "$CHROMIUM_PATH" ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  for attempt in 1 2 3 4 5 6; do
+    if apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; then break; fi
+    [ "$attempt" -eq 6 ] && { echo "could not install chromium" >&2; exit 1; }
+    echo "apt-get failed (dpkg lock?), retrying in 10s" >&2
+    sleep 10
+  done
+fi
+step chromium
+
+# --- Install, types check, build ----------------------------------------------
+cd "$FRONTEND"
+npm ci --no-audit --no-fund
+step npm_ci
+
+PYTHON="$PYTHON" bash scripts/check-api-types.sh
+step types_check
+
+./node_modules/.bin/next build
+step build
+
+# --- Servers: single processes started directly, stopped by PID ---------------
+export DATABASE_URL="sqlite:///$WORK/db.sqlite3"
+export DJANGO_SECRET_KEY="frontend-e2e-test-key"
+export DJANGO_DEBUG=false
+export JWT_ACCESS_LIFETIME_SECONDS=2
+export LOGIN_RATE_LIMIT=off
+# The local-memory cache, not a Redis an earlier CI step may have left in the env.
+unset REDIS_URL
+(cd "$REPO" && "$PYTHON" manage.py migrate --noinput >"$LOGS/migrate.log" 2>&1)
+"$PYTHON" "$REPO/manage.py" runserver "127.0.0.1:${API_PORT}" --noreload >"$LOGS/django.log" 2>&1 &
+PIDS+=($!)
+./node_modules/.bin/next start -H 127.0.0.1 -p "$WEB_PORT" >"$LOGS/next.log" 2>&1 &
+PIDS+=($!)
+wait_for "$API_BASE_URL/api/health/" 60
+wait_for "$E2E_BASE_URL/login" 60
+step start
+
+# --- Browser tests ------------------------------------------------------------
+node --test e2e/
+step e2e
