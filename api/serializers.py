@@ -3,13 +3,27 @@ from rest_framework import serializers
 from api.models import Item
 
 
-class ItemSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(max_length=200, trim_whitespace=True)
+class ItemSerializer(serializers.Serializer):
+    """
+    An item, declared field by field rather than as a ModelSerializer, which
+    would rebuild its fields from the model on every request of these hot
+    endpoints. The owner is never read from the body.
+    """
 
-    class Meta:
-        model = Item
-        fields = ("id", "name", "description", "created_at", "updated_at")
-        read_only_fields = ("id", "created_at", "updated_at")
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+    def create(self, validated_data):
+        return Item.objects.create(**validated_data)
+
+    def update(self, instance, validated_data):
+        for field, value in validated_data.items():
+            setattr(instance, field, value)
+        instance.save()
+        return instance
 
 
 class HealthSerializer(serializers.Serializer):
