@@ -12,15 +12,11 @@ from accounts.services import SESSION_CLAIM
 User = get_user_model()
 
 
+# Declared field by field rather than as a ModelSerializer: it runs on every
+# /api/users/me/ request, and a ModelSerializer rebuilds its fields from the
+# model each time (about a fifth of that request's CPU).
 class UserSerializer(serializers.Serializer):
-    """
-    The current user as the API shows it: never a password or its hash.
-
-    Declared field by field rather than as a ModelSerializer: it runs on
-    every `/api/users/me/` request, and a ModelSerializer rebuilds its fields
-    from the model each time (about a fifth of that request's CPU). Only the
-    names and the email can change.
-    """
+    """The signed-in user. Only the names and the email can change."""
 
     id = serializers.IntegerField(read_only=True)
     username = serializers.CharField(read_only=True)
@@ -39,9 +35,8 @@ class UserSerializer(serializers.Serializer):
 
 class LoginSerializer(TokenObtainSerializer):
     """
-    Check a username and password; on success `self.user` is set.
-
-    Wrong password, unknown user and inactive user fail alike, with 401.
+    A username and password. A wrong password, an unknown user and an
+    inactive user all fail alike, with 401.
     """
 
     def __init__(self, *args, **kwargs):

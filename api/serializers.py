@@ -3,12 +3,10 @@ from rest_framework import serializers
 from api.models import Item
 
 
+# Declared field by field rather than as a ModelSerializer, which would
+# rebuild its fields from the model on every request of these hot endpoints.
 class ItemSerializer(serializers.Serializer):
-    """
-    An item, declared field by field rather than as a ModelSerializer, which
-    would rebuild its fields from the model on every request of these hot
-    endpoints. The owner is never read from the body.
-    """
+    """An item of the signed-in user, who is always its owner."""
 
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(max_length=200)

@@ -351,23 +351,26 @@ export interface components {
          * @enum {string}
          */
         HealthStateEnum: "ok" | "unavailable";
+        /** @description An item of the signed-in user, who is always its owner. */
         Item: {
             readonly id: number;
             name: string;
-            description?: string;
+            /** @default  */
+            description: string;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
         };
+        /** @description An item of the signed-in user, who is always its owner. */
         ItemRequest: {
             name: string;
-            description?: string;
+            /** @default  */
+            description: string;
         };
         /**
-         * @description Check a username and password; on success `self.user` is set.
-         *
-         *     Wrong password, unknown user and inactive user fail alike, with 401.
+         * @description A username and password. A wrong password, an unknown user and an
+         *     inactive user all fail alike, with 401.
          */
         LoginRequest: {
             username: string;
@@ -413,13 +416,14 @@ export interface components {
             /** Format: email */
             email: string;
         };
+        /** @description An item of the signed-in user, who is always its owner. */
         PatchedItemRequest: {
             name?: string;
-            description?: string;
+            /** @default  */
+            description: string;
         };
-        /** @description The current user as the API shows it: never a password or its hash. */
+        /** @description The signed-in user. Only the names and the email can change. */
         PatchedUserRequest: {
-            /** Email address */
             email?: string;
             first_name?: string;
             last_name?: string;
@@ -449,19 +453,13 @@ export interface components {
             readonly access: string;
             readonly refresh: string;
         };
-        /** @description The current user as the API shows it: never a password or its hash. */
+        /** @description The signed-in user. Only the names and the email can change. */
         User: {
             readonly id: number;
-            /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
             readonly username: string;
-            /** Email address */
             email?: string;
             first_name?: string;
             last_name?: string;
-            /**
-             * Staff status
-             * @description Designates whether the user can log into this admin site.
-             */
             readonly is_staff: boolean;
             /** Format: date-time */
             readonly date_joined: string;
