@@ -15,4 +15,4 @@ class SessionJWTAuthentication(JWTAuthentication):
     """
 
     def get_user(self, validated_token):
-        return session_authenticate(validated_token).user
+        return session_authenticate(validated_token)

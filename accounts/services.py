@@ -28,6 +28,7 @@ from rest_framework_simplejwt.tokens import RefreshToken, Token, UntypedToken
 from rest_framework_simplejwt.utils import datetime_from_epoch, get_md5_hash_password
 
 from accounts.models import Session
+from accounts.selectors import user_for_session
 from accounts.throttling import login_failures_clear
 
 User = get_user_model()
@@ -174,21 +175,26 @@ def user_sessions_revoke(
     return count
 
 
-def session_authenticate(token: Token) -> Session:
+def session_authenticate(token: Token) -> AbstractBaseUser:
     """
-    Return the live session behind a validated token, with its user.
+    Return the user of a validated token whose session is alive.
 
-    One indexed query fetches both. Raise AuthenticationFailed when the
-    session is revoked or expired, the user is deactivated or deleted, or
-    the password changed after the token was issued.
+    One indexed query fetches user and session state together. Raise
+    AuthenticationFailed when the session is revoked or expired, the user
+    is deactivated or deleted, or the password changed after the token was
+    issued; a refresh token must also be the session's current one.
     """
-    session = _session_for_token(token)
+    session_id = _session_id(token)
+    if session_id is None:
+        raise InvalidToken("Token is not bound to a session", code="no_session")
+    user = user_for_session(session_id)
+    _ensure_usable(token, user=user, live=user is not None and user.session_live)
     if (
         token.get(jwt_settings.TOKEN_TYPE_CLAIM) == RefreshToken.token_type
-        and token.get(jwt_settings.JTI_CLAIM) != session.refresh_jti
+        and token.get(jwt_settings.JTI_CLAIM) != user.session_refresh_jti
     ):
         raise AuthenticationFailed("Token has been rotated", code="token_rotated")
-    return session
+    return user
 
 
 def token_verify(*, raw_token: str) -> None:
@@ -227,19 +233,16 @@ def _session_for_token(token: Token) -> Session:
     session_id = _session_id(token)
     if session_id is None:
         raise InvalidToken("Token is not bound to a session", code="no_session")
-    # One query by primary key; the rest is checked in Python, which keeps
-    # the per-request cost of this hot path close to SimpleJWT's own.
-    try:
-        session = Session.objects.select_related("user").get(pk=session_id)
-    except Session.DoesNotExist:
-        session = None
-    if (
-        session is None
-        or str(session.user_id) != str(token.get(jwt_settings.USER_ID_CLAIM))
-        or not session.is_active
-    ):
+    session = Session.objects.select_related("user").filter(pk=session_id).first()
+    user = session.user if session is not None else None
+    _ensure_usable(token, user=user, live=session is not None and session.is_active)
+    return session
+
+
+def _ensure_usable(token: Token, *, user, live: bool) -> None:
+    """Refuse a token whose session ended or whose user may no longer sign in."""
+    if not live or str(user.pk) != str(token.get(jwt_settings.USER_ID_CLAIM)):
         raise AuthenticationFailed("Session has ended", code="session_ended")
-    user = session.user
     if not user.is_active:
         raise AuthenticationFailed("User is inactive", code="user_inactive")
     if token.get(jwt_settings.REVOKE_TOKEN_CLAIM) != get_md5_hash_password(
@@ -248,7 +251,6 @@ def _session_for_token(token: Token) -> Session:
         raise AuthenticationFailed(
             "The user's password has been changed.", code="password_changed"
         )
-    return session
 
 
 def _refresh_token_for(*, user: AbstractBaseUser, session: Session) -> RefreshToken:
