@@ -48,7 +48,10 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 LUA = BENCH / "wrk_request.lua"
-GUIDE_DIR = Path(os.environ.get("GUIDE_DIR", "/work/shared/peers/fastapi_guide"))
+# The guide's backend lives in shared/, beside the project's folder.
+GUIDE_DIR = Path(
+    os.environ.get("GUIDE_DIR", ROOT.parent / "shared" / "peers" / "fastapi_guide")
+)
 CACHE = Path(
     os.environ.get("BENCH_CACHE_DIR")
     or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "authapi-bench"
@@ -682,6 +685,21 @@ def error_notes(results, scenarios) -> list[str]:
 # ------------------------------------------------------------------------------
 
 
+def install_wrk() -> None:
+    """Install Debian's wrk, waiting out another apt run holding the lock."""
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        raise SystemExit("wrk is missing: apt-get install -y wrk")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for attempt in range(10):
+        install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", "wrk"]
+        if subprocess.run(install, env=env, capture_output=True).returncode == 0:
+            return
+        print(f"apt-get install wrk failed (attempt {attempt + 1}), retrying")
+        subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True)
+        time.sleep(5)
+    raise SystemExit("could not install wrk")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[1])
     parser.add_argument(
@@ -736,7 +754,9 @@ def main():
         if v not in VARIANTS:
             parser.error(f"unknown variant {v}; choose from {', '.join(VARIANTS)}")
     if not shutil.which("wrk"):
-        raise SystemExit("wrk is missing: apt-get install -y wrk")
+        install_wrk()
+    if not args.no_guide and not (GUIDE_DIR / "main.py").exists():
+        raise SystemExit(f"the guide's backend is not at {GUIDE_DIR}: set GUIDE_DIR")
 
     # SIGTERM unwinds like Ctrl-C, so that `finally` stops the servers.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
