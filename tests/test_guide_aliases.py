@@ -83,3 +83,16 @@ def test_items_alias_lists_only_the_callers_items(auth_client, user, other_user)
 
     assert response.status_code == 200
     assert [i["name"] for i in response.json()["results"]] == ["mine"]
+
+
+def test_token_alias_accepts_swagger_uis_authorize_form(api_client, user):
+    """Swagger UI's Authorize dialog sends these fields, some empty."""
+    response = api_client.post(
+        "/token",
+        f"grant_type=password&username=john&password={PASSWORD}"
+        "&scope=&client_id=&client_secret=",
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    assert response.status_code == 200
+    assert response.json()["token_type"] == "bearer"
