@@ -7,6 +7,7 @@ memory by default), so CI runs it on both.
 
 import os
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -129,3 +130,20 @@ def test_login_limit_is_shared_by_all_workers(live_db):
 
     assert [r.status for r in results] == [401] * 5 + [429] * 7
     assert 1 <= int(results[-1].headers["retry-after"]) <= 60
+
+
+def test_sigterm_lets_requests_in_flight_finish(live_db, account):
+    live = LiveServer(server_env(DATABASE_URL=live_db.url, WEB_CONCURRENCY="1"))
+    live.start()
+    with ThreadPoolExecutor(1) as pool:
+        # A login hashes with Argon2 for tens of milliseconds: still in flight
+        # when the signal arrives.
+        in_flight = pool.submit(live.post, "/api/auth/token/", account)
+        time.sleep(0.01)
+        live.process.terminate()
+        response = in_flight.result(timeout=30)
+
+    assert response.status == 200
+    assert live.process.wait(timeout=30) == 0
+    with pytest.raises(OSError):
+        live.get("/api/health/")
