@@ -31,4 +31,4 @@ def client_ip(request) -> str | None:
 
 
 def user_agent(request) -> str:
-    return request.META.get("HTTP_USER_AGENT", "")[:512]
+    return request.META.get("HTTP_USER_AGENT", "")

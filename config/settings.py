@@ -233,7 +233,6 @@ SIMPLE_JWT = {
     # Any password change (API, admin, changepassword) invalidates tokens
     # issued before it, at no extra query.
     "CHECK_REVOKE_TOKEN": True,
-    "TOKEN_OBTAIN_SERIALIZER": "accounts.serializers.LoginSerializer",
 }
 
 # ACCOUNTS
