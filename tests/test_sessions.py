@@ -1,16 +1,21 @@
 """Sessions: one per login, single-use refresh tokens, reuse detection."""
 
 import logging
+import uuid
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import services
 from accounts.models import Session
+from accounts.selectors import user_for_session
 from tests.helpers import bearer, claims_of
+
+User = get_user_model()
 
 SESSIONS_URL = reverse("accounts:session-list")
 REFRESH_URL = reverse("accounts:token-refresh")
@@ -213,6 +218,33 @@ def test_expired_session_is_refused(api_client, user, tokens):
     Session.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
 
     assert api_client.get(ME_URL, **bearer(tokens["access"])).status_code == 401
+
+
+def test_the_session_lookup_loads_the_user_exactly_as_the_orm_does(user, tokens):
+    user.last_login = timezone.now()
+    user.first_name = "Zoë"
+    user.save()
+    session = Session.objects.get(user=user)
+
+    loaded = user_for_session(session.pk)
+
+    expected = User.objects.get(pk=user.pk)
+    for field in User._meta.concrete_fields:
+        value = getattr(loaded, field.attname)
+        assert value == getattr(expected, field.attname), field.name
+        assert type(value) is type(getattr(expected, field.attname)), field.name
+    assert timezone.is_aware(loaded.date_joined)
+    assert loaded.session_live is True
+    assert loaded.session_refresh_jti == session.refresh_jti
+    assert loaded._state.adding is False
+
+
+def test_the_session_lookup_reports_an_ended_session_and_no_session(user, tokens):
+    session = Session.objects.get(user=user)
+    Session.objects.update(revoked_at=timezone.now())
+
+    assert user_for_session(session.pk).session_live is False
+    assert user_for_session(uuid.uuid4()) is None
 
 
 def test_purge_sessions_deletes_only_long_ended_sessions(user, capsys):
