@@ -3,9 +3,11 @@ import time
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework import serializers
 from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts.models import Session
+from accounts.serializers import UserSerializer
 from tests.helpers import bearer, claims_of, sign, tampered, unsigned
 
 ME_URL = reverse("api:user-me")
@@ -31,6 +33,17 @@ def test_me_returns_the_user_without_any_password(auth_client, user):
     assert body["email"] == "john@example.com"
     assert "password" not in response.content.decode()
     assert user.password not in response.content.decode()
+
+
+def test_me_shows_exactly_what_the_serializers_fields_describe(auth_client, user):
+    user.first_name, user.last_name = "Zoë", "O'Brien 🚀"
+    user.is_staff = True
+    user.save()
+    serializer = UserSerializer(user)
+    field_by_field = serializers.Serializer.to_representation(serializer, user)
+
+    assert list(serializer.data.items()) == list(field_by_field.items())
+    assert auth_client.get(ME_URL).json() == field_by_field
 
 
 def test_me_without_a_token_is_a_401_with_a_bearer_challenge(api_client, db):
