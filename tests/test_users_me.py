@@ -83,11 +83,27 @@ def _expired(access_token):
 def test_me_refuses_every_kind_of_bad_token(
     api_client, other_user, access_token, refresh_token, make_token
 ):
+    # The genuine token is accepted first, so its signature is remembered.
+    assert api_client.get(ME_URL, **bearer(access_token)).status_code == 200
+
     response = api_client.get(ME_URL, **bearer(make_token(access_token, refresh_token)))
 
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Bearer")
     assert "username" not in response.json()
+
+
+def test_a_token_accepted_before_is_refused_once_it_expires(api_client, access_token):
+    expires = int(time.time()) + 1
+    short_lived = sign({**claims_of(access_token), "exp": expires})
+    assert api_client.get(ME_URL, **bearer(short_lived)).status_code == 200
+
+    time.sleep(max(0, expires - time.time()) + 0.05)
+    response = api_client.get(ME_URL, **bearer(short_lived))
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "token_not_valid"
+    assert response.json()["messages"][0]["message"] == "Token is expired"
 
 
 def test_me_refuses_a_simplejwt_token_that_no_login_issued(api_client, user):
