@@ -64,9 +64,10 @@ SCENARIOS = ["login", "refresh", "me", "items", "post", "mixed"]
 VARIANTS = {
     # name: (description, command builder, extra env)
     "granian": "bin/serve (granian WSGI, WEB_CONCURRENCY/WEB_THREADS as in env, "
-    "default 2 workers x 4 threads)",
+    "default 2 workers x 2 threads)",
     "granian-t1": "bin/serve, 2 workers x 1 thread (WEB_THREADS=1)",
-    "granian-w1": "bin/serve, 1 worker x 4 threads (WEB_CONCURRENCY=1)",
+    "granian-t4": "bin/serve, 2 workers x 4 threads (WEB_THREADS=4)",
+    "granian-w1": "bin/serve, 1 worker x 2 threads (WEB_CONCURRENCY=1)",
     "gunicorn-sync": "gunicorn config.wsgi -w 2 (sync workers)",
     "gunicorn-gthread": "gunicorn config.wsgi -w 2 -k gthread --threads 4",
 }
@@ -482,8 +483,8 @@ def our_server(variant, port, env, tmp) -> Server:
             SERVE_SKIP_SETUP="1",
             WEB_LOG_LEVEL="warning",
         )
-        if variant == "granian-t1":
-            env["WEB_THREADS"] = "1"
+        if variant in ("granian-t1", "granian-t4"):
+            env["WEB_THREADS"] = variant[-1]
         elif variant == "granian-w1":
             env["WEB_CONCURRENCY"] = "1"
         elif variant != "granian":
