@@ -21,7 +21,7 @@ def user_for_session(session_id: uuid.UUID):
     expired) and `session_refresh_jti`.
 
     This runs on every authenticated request, so the statement is written
-    out and prepared once per database: through the ORM, building the
+    out and built once per database: through the ORM, building the
     equivalent `select_related` query costs about five times what running it
     does (bench/auth_cost.py measures both).
     """
@@ -48,6 +48,8 @@ def user_for_session(session_id: uuid.UUID):
 
 
 class _Statement:
+    """The lookup's SQL and how to turn its row into a user, for one database."""
+
     def __init__(self, alias: str):
         connection = connections[alias]
         quote = connection.ops.quote_name

@@ -2,9 +2,10 @@
 Per-request cost of authentication: stock SimpleJWT against this project's
 session-checking authentication, in the same process and the same run.
 
-Stock `JWTAuthentication` decodes the token and fetches the user (one
-query). `SessionJWTAuthentication` decodes the token and fetches the session
-joined with its user (one query), so a revoked session is refused at once.
+Stock `JWTAuthentication` verifies the token with PyJWT and fetches the user
+(one query). `SessionJWTAuthentication` verifies the token once per process
+(accounts/tokens.py) and fetches the session joined with its user (one
+query), so a revoked session is refused at once.
 Runs on DATABASE_URL (default: a throwaway SQLite file).
 
     .venv/bin/python bench/auth_cost.py [--iterations 3000] [--rounds 5]
@@ -43,6 +44,7 @@ def main() -> None:
     from rest_framework.request import Request
     from rest_framework.test import APIRequestFactory
     from rest_framework_simplejwt.authentication import JWTAuthentication
+    from rest_framework_simplejwt.tokens import AccessToken
 
     from accounts.authentication import SessionJWTAuthentication
     from accounts.services import session_open
@@ -58,8 +60,14 @@ def main() -> None:
             factory.get("/api/users/me/", HTTP_AUTHORIZATION=f"Bearer {access}")
         )
 
+    class StockJWTAuthentication(JWTAuthentication):
+        """SimpleJWT as shipped: PyJWT verifies the token on every request."""
+
+        def get_validated_token(self, raw_token):
+            return AccessToken(raw_token)
+
     backends = {
-        "stock SimpleJWT (user only)": JWTAuthentication(),
+        "stock SimpleJWT (user only)": StockJWTAuthentication(),
         "session-checking (this project)": SessionJWTAuthentication(),
     }
     for name, backend in backends.items():
