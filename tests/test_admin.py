@@ -68,13 +68,15 @@ def test_user_page_shows_the_users_sessions(admin_client, user, tokens):
 def test_admin_action_revokes_selected_sessions(admin_client, user, tokens):
     session = Session.objects.get(user=user)
 
-    admin_client.post(
+    response = admin_client.post(
         reverse("admin:accounts_session_changelist"),
         {"action": "revoke_sessions", "_selected_action": [str(session.pk)]},
+        follow=True,
     )
 
     session.refresh_from_db()
     assert session.revoked_reason == Session.RevokeReason.ADMIN
+    assert "Revoked 1 session(s)." in response.content.decode()
 
 
 def test_admin_action_signs_selected_users_out_everywhere(
