@@ -1,7 +1,7 @@
 """Reads on the hot path of every authenticated request."""
 
-import functools
 import uuid
+import weakref
 
 from django.contrib.auth import get_user_model
 from django.db import connections, router
@@ -21,13 +21,14 @@ def user_for_session(session_id: uuid.UUID):
     expired) and `session_refresh_jti`.
 
     This runs on every authenticated request, so the statement is written
-    out and built once per database: through the ORM, building the
+    out and built once per connection: through the ORM, building the
     equivalent `select_related` query costs about five times what running it
     does (bench/auth_cost.py measures both).
     """
+    # Sessions live in the same database as their users (a join needs it).
     alias = router.db_for_read(User)
     connection = connections[alias]
-    statement = _user_for_session_statement(alias)
+    statement = _statement_for(connection)
     params = [
         connection.ops.adapt_datetimefield_value(timezone.now()),
         Session._meta.pk.get_db_prep_value(session_id, connection),
@@ -48,10 +49,9 @@ def user_for_session(session_id: uuid.UUID):
 
 
 class _Statement:
-    """The lookup's SQL and how to turn its row into a user, for one database."""
+    """The lookup's SQL and how to turn its row into a user, for one connection."""
 
-    def __init__(self, alias: str):
-        connection = connections[alias]
+    def __init__(self, connection):
         quote = connection.ops.quote_name
         fields = User._meta.concrete_fields
         users, sessions = quote(User._meta.db_table), quote(Session._meta.db_table)
@@ -65,8 +65,7 @@ class _Statement:
         )
         self.attnames = [field.attname for field in fields]
         # What the ORM's compiler would apply to each column (on SQLite, for
-        # example, naive datetimes become aware ones). They depend on the
-        # database's settings only, not on the connection of a thread.
+        # example, naive datetimes become aware ones).
         self.converters = []
         for index, field in enumerate(fields):
             column = field.get_col(User._meta.db_table)
@@ -77,6 +76,13 @@ class _Statement:
                 self.converters.append((index, column, converters))
 
 
-@functools.cache
-def _user_for_session_statement(alias: str) -> _Statement:
-    return _Statement(alias)
+# One per connection object (each thread has its own), dropped with it.
+_statements: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _statement_for(connection) -> _Statement:
+    try:
+        return _statements[connection]
+    except KeyError:
+        statement = _statements[connection] = _Statement(connection)
+        return statement

@@ -11,6 +11,9 @@ from accounts.services import SESSION_CLAIM
 
 User = get_user_model()
 
+# Formats a datetime exactly as a DateTimeField of a serializer does.
+_timestamp = serializers.DateTimeField()
+
 
 # Declared field by field rather than as a ModelSerializer: it runs on every
 # /api/users/me/ request, and a ModelSerializer rebuilds its fields from the
@@ -38,9 +41,7 @@ class UserSerializer(serializers.Serializer):
             "first_name": instance.first_name,
             "last_name": instance.last_name,
             "is_staff": instance.is_staff,
-            "date_joined": self._declared_fields["date_joined"].to_representation(
-                instance.date_joined
-            ),
+            "date_joined": _timestamp.to_representation(instance.date_joined),
         }
 
     def update(self, instance, validated_data):

@@ -16,10 +16,12 @@ class VerifiedTokenBackend(TokenBackend):
 
     A client sends the same access token with every request for as long as
     it lives, and its bytes cannot change: once the signature, algorithm,
-    audience and issuer check out, they always will. So each process checks
-    them once per token (PyJWT's decode is about 45 µs, a third of what
-    authenticating a request costs) and expiry on every use. Revocation does
-    not depend on this: the session is looked up on every request.
+    audience and issuer check out against a fixed key, they always will. So
+    each process checks them once per token (PyJWT's decode is about 45 µs,
+    a third of what authenticating a request costs) and expiry on every use.
+    Revocation does not depend on this: the session is looked up on every
+    request. Keys fetched from a JWK set can be withdrawn, so with
+    `JWK_URL` every token is checked in full.
     """
 
     def __init__(self, *args, cache_size: int = 2048, **kwargs):
@@ -28,12 +30,13 @@ class VerifiedTokenBackend(TokenBackend):
         self._verified_payload = functools.lru_cache(maxsize=cache_size)(super().decode)
 
     def decode(self, token, verify=True):
-        if not verify:
-            return super().decode(token, verify=False)
+        if not verify or self.jwks_client is not None:
+            return super().decode(token, verify=verify)
         payload = self._verified_payload(token)
-        # The same test PyJWT makes, with the same error when it fails.
+        # The same test PyJWT makes, with the same error when it fails; PyJWT
+        # has already made sure `exp`, if present, is an integer.
         expires = payload.get("exp")
-        if expires is not None and expires <= time.time() - self.leeway_seconds:
+        if expires is not None and int(expires) <= time.time() - self.leeway_seconds:
             raise TokenBackendExpiredToken(_("Token is expired"))
         return dict(payload)
 
