@@ -21,7 +21,9 @@ async function currentPath(): Promise<string> {
 /**
  * The browser's User-Agent and address, for calls that start a session, so
  * the Account page can tell devices apart. Django believes X-Forwarded-For
- * only with TRUSTED_PROXY set to the number of proxies in front of it.
+ * only with TRUSTED_PROXY set to the number of proxies in front of it. Next.js
+ * fills the header in only when it is missing: unless a proxy in front of
+ * this app writes it, it is whatever the browser sent (README, "Client IP").
  */
 export async function browserHeaders(): Promise<Record<string, string>> {
   const incoming = await headers();
