@@ -384,6 +384,26 @@ def parse_wrk(out: str) -> dict:
     }
 
 
+def wait_until_idle(servers, timeout=60.0, window=0.5, busy=0.05):
+    """
+    Wait until the servers together use less than `busy` of a core.
+
+    wrk stops when its time is up, but a server may still be working through
+    requests it had queued (the guide through a backlog of bcrypt hashes, for
+    seconds): the next run would then measure both at once, on shared cores.
+    """
+    pids = set().union(*(s.known_pids for s in servers))
+    deadline = time.monotonic() + timeout
+    before = cpu_seconds(pids)
+    while time.monotonic() < deadline:
+        time.sleep(window)
+        after = cpu_seconds(pids)
+        if after - before <= busy * window:
+            return
+        before = after
+    log(f"    servers still busy after {timeout:.0f} s; measuring anyway")
+
+
 def run_wrk(server, req, duration, connections, threads, token, refresh_file=None):
     cpu_before = server.cpu()
     proc = subprocess.run(
@@ -866,6 +886,7 @@ def main():
                 for s in order:
                     req = ours_req if s.kind == "ours" else guide_req
                     log(f"[{sc}] round {rnd + 1}/{args.rounds}: {s.name}")
+                    wait_until_idle(servers)
                     if sc == "mixed":
                         r = run_mixed(
                             s,
