@@ -609,6 +609,17 @@ def fmt_ratio(v):
     return "—" if v is None else (f"{v:.2f}x" if v < 10 else f"{v:.1f}x")
 
 
+def median_cells(runs) -> list[str]:
+    """req/s, p50 and p99 of a server's runs, as table cells."""
+    if not runs:
+        return ["—", "—", "—"]
+    return [
+        fmt_rps(med([r["rps"] for r in runs])),
+        fmt_ms(med([r["p50_ms"] for r in runs])),
+        fmt_ms(med([r["p99_ms"] for r in runs])),
+    ]
+
+
 def ratio_per_round(ours, guide, key):
     pairs = [
         o[key] / g[key]
@@ -628,16 +639,7 @@ def table(results, variant, scenarios, args) -> list[str]:
         label = SCENARIO_REQUESTS[sc][0]
         ours = results[sc].get(variant, [])
         guide = results[sc].get("guide", [])
-        cells = [label]
-        for runs in (ours, guide):
-            if runs:
-                cells += [
-                    fmt_rps(med([r["rps"] for r in runs])),
-                    fmt_ms(med([r["p50_ms"] for r in runs])),
-                    fmt_ms(med([r["p99_ms"] for r in runs])),
-                ]
-            else:
-                cells += ["—", "—", "—"]
+        cells = [label, *median_cells(ours), *median_cells(guide)]
         if ours and guide:
             cells.append(fmt_ratio(ratio_per_round(ours, guide, "rps")))
             cells.append(fmt_ratio(ratio_per_round(ours, guide, "p99_ms")))
@@ -647,16 +649,11 @@ def table(results, variant, scenarios, args) -> list[str]:
         if sc == "mixed":
             o = [r["logins"] for r in ours]
             g = [r["logins"] for r in guide]
-            cells = ["… the logins running meanwhile (POST token)"]
-            for runs in (o, g):
-                if runs:
-                    cells += [
-                        fmt_rps(med([r["rps"] for r in runs])),
-                        fmt_ms(med([r["p50_ms"] for r in runs])),
-                        fmt_ms(med([r["p99_ms"] for r in runs])),
-                    ]
-                else:
-                    cells += ["—", "—", "—"]
+            cells = [
+                "… the logins running meanwhile (POST token)",
+                *median_cells(o),
+                *median_cells(g),
+            ]
             cells.append(fmt_ratio(ratio_per_round(o, g, "rps")) if o and g else "—")
             cells.append("")
             lines.append("| " + " | ".join(cells) + " |")
