@@ -3,10 +3,21 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils import timezone
 
-from accounts import services
+from accounts.forms import LimitedAdminAuthenticationForm
 from accounts.models import Session
+from accounts.sessions import session_revoke, user_sessions_revoke
 
 User = get_user_model()
+
+# The admin signs in through the same limits as the API (accounts/limits.py).
+admin.site.login_form = LimitedAdminAuthenticationForm
+
+
+class RevokePermissionMixin:
+    """Ending sessions is a change: it needs `accounts.revoke_session`."""
+
+    def has_revoke_permission(self, request):
+        return request.user.has_perm("accounts.revoke_session")
 
 
 class SessionStateFilter(admin.SimpleListFilter):
@@ -29,7 +40,7 @@ class SessionStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(RevokePermissionMixin, admin.ModelAdmin):
     list_display = (
         "user",
         "created_at",
@@ -59,10 +70,10 @@ class SessionAdmin(admin.ModelAdmin):
     def short_user_agent(self, session):
         return session.user_agent[:60]
 
-    @admin.action(description="Revoke selected sessions", permissions=["view"])
+    @admin.action(description="Revoke selected sessions", permissions=["revoke"])
     def revoke_sessions(self, request, queryset):
         revoked = sum(
-            services.session_revoke(session=session, reason=Session.RevokeReason.ADMIN)
+            session_revoke(session=session, reason=Session.RevokeReason.ADMIN)
             for session in queryset
         )
         self.message_user(request, f"Revoked {revoked} session(s).", messages.SUCCESS)
@@ -85,25 +96,23 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class AccountUserAdmin(UserAdmin):
-    """Django's UserAdmin, with the user's sessions and a way to end them."""
+class AccountUserAdmin(RevokePermissionMixin, UserAdmin):
+    """
+    Django's UserAdmin, with the user's sessions and a way to end them.
+
+    Deactivating a user or setting their password here ends their sessions
+    (accounts/signals.py), as it does from anywhere else.
+    """
 
     inlines = [*UserAdmin.inlines, SessionInline]
     actions = ["revoke_all_sessions"]
 
-    @admin.action(description="Sign selected users out everywhere")
+    @admin.action(
+        description="Sign selected users out everywhere", permissions=["revoke"]
+    )
     def revoke_all_sessions(self, request, queryset):
         revoked = sum(
-            services.user_sessions_revoke(user=user, reason=Session.RevokeReason.ADMIN)
+            user_sessions_revoke(user=user, reason=Session.RevokeReason.ADMIN)
             for user in queryset
         )
         self.message_user(request, f"Revoked {revoked} session(s).", messages.SUCCESS)
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # Deactivating a user signs them out everywhere, so reactivating
-        # them later does not bring old sessions back.
-        if change and "is_active" in form.changed_data and not obj.is_active:
-            services.user_sessions_revoke(
-                user=obj, reason=Session.RevokeReason.DEACTIVATED
-            )

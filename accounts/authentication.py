@@ -2,7 +2,7 @@
 
 from rest_framework_simplejwt.authentication import JWTAuthentication
 
-from accounts.services import session_authenticate
+from accounts.sessions import session_authenticate
 
 
 class SessionJWTAuthentication(JWTAuthentication):

@@ -55,6 +55,7 @@ class Session(models.Model):
     class Meta:
         ordering = ["-last_used_at"]
         indexes = [models.Index(fields=["user", "revoked_at"])]
+        permissions = [("revoke_session", "Can revoke sessions")]
 
     def __str__(self):
         return f"{self.user} since {self.created_at:%Y-%m-%d %H:%M}"

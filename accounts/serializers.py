@@ -7,7 +7,10 @@ from rest_framework import serializers
 from rest_framework_simplejwt.serializers import PasswordField, TokenObtainSerializer
 
 from accounts.models import Session
-from accounts.services import SESSION_CLAIM
+from accounts.passwords import password_verify
+from accounts.sessions import SESSION_CLAIM
+from accounts.usernames import username_normalize, username_taken
+from accounts.users import USERNAME_TAKEN
 
 User = get_user_model()
 
@@ -19,11 +22,15 @@ _timestamp = serializers.DateTimeField()
 # /api/users/me/ request, and a ModelSerializer rebuilds its fields from the
 # model each time (about a fifth of that request's CPU).
 class UserSerializer(serializers.Serializer):
-    """The signed-in user. Only the names and the email can change."""
+    """
+    The signed-in user. Only the names can change here: an access token
+    alone must not be enough to move the account's email (and with it the
+    password reset link) to another address.
+    """
 
     id = serializers.IntegerField(read_only=True)
     username = serializers.CharField(read_only=True)
-    email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
+    email = serializers.EmailField(read_only=True)
     first_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
     last_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
     is_staff = serializers.BooleanField(read_only=True)
@@ -108,12 +115,11 @@ class RegisterSerializer(serializers.Serializer):
     password = PasswordField(trim_whitespace=False, max_length=4096)
 
     def validate_username(self, value):
-        # Usernames that differ only by case would let one person pose as
-        # another in the admin and in emails.
-        if User.objects.filter(username__iexact=value).exists():
-            raise serializers.ValidationError(
-                "A user with that username already exists."
-            )
+        # Usernames that differ only by case or width (`Alice`, fullwidth `alice`)
+        # would let one person pose as another in the admin and in emails.
+        value = username_normalize(value)
+        if username_taken(value):
+            raise serializers.ValidationError(USERNAME_TAKEN)
         return value
 
     def validate(self, attrs):
@@ -128,7 +134,8 @@ class PasswordChangeSerializer(serializers.Serializer):
     new_password = PasswordField(trim_whitespace=False, max_length=4096)
 
     def validate_old_password(self, value):
-        if not self.context["request"].user.check_password(value):
+        request = self.context["request"]
+        if not password_verify(request=request, user=request.user, password=value):
             raise serializers.ValidationError("The old password is not correct.")
         return value
 

@@ -1,18 +1,50 @@
+"""
+Reactions to changes of a user, however they are made: the API, the admin,
+`manage.py changepassword`, or `set_password()` and `save()` in a shell.
+"""
+
+from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from accounts.events import auth_event_log, username_digest
+from accounts.models import Session
 from accounts.network import client_ip
-from accounts.services import auth_event_log
-from accounts.throttling import login_failure_record
+from accounts.sessions import user_sessions_revoke
+from accounts.usernames import username_fold
 
 
 @receiver(user_login_failed)
-def record_login_failure(sender, credentials, request=None, **kwargs):
-    """Log a failed sign-in and count it toward its username's limit."""
-    username = credentials.get("username")
-    login_failure_record(username)
+def log_login_failure(sender, credentials, request=None, **kwargs):
+    """
+    Log a failed sign-in. accounts/limits.py has already counted it.
+
+    What was typed as the username may be a password typed into the wrong
+    box: it is logged as a keyed digest, never as text.
+    """
     auth_event_log(
         "login_failed",
-        username=str(username)[:150],
+        username_digest=username_digest(username_fold(credentials.get("username"))),
         ip=client_ip(request) if request is not None else None,
     )
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+def revoke_sessions_on_password_change_or_deactivation(
+    sender, instance, created, **kwargs
+):
+    """
+    End every session of a user whose password changed or who was
+    deactivated, so that reactivating them later brings none back.
+
+    `set_password()` leaves the new raw password on the instance until the
+    save that stores it has run; a rehash on sign-in (a hasher upgrade)
+    clears it before saving, so it signs no one out.
+    """
+    if created:
+        return
+    if getattr(instance, "_password", None) is not None:
+        user_sessions_revoke(user=instance, reason=Session.RevokeReason.PASSWORD_CHANGE)
+    elif not instance.is_active:
+        user_sessions_revoke(user=instance, reason=Session.RevokeReason.DEACTIVATED)

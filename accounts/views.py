@@ -8,9 +8,14 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework_simplejwt.views import TokenViewBase
 
-from accounts import services
+from accounts import passwords, sessions, users
+from accounts.limits import (
+    PasswordChangeRateThrottle,
+    PasswordResetRateThrottle,
+    RegisterRateThrottle,
+)
 from accounts.models import Session
-from accounts.network import client_ip, user_agent
+from accounts.network import client_ip_for_storage, user_agent
 from accounts.serializers import (
     DetailSerializer,
     LoginSerializer,
@@ -26,32 +31,33 @@ from accounts.serializers import (
     UserSerializer,
     VerifyInputSerializer,
 )
-from accounts.throttling import (
-    LoginRateThrottle,
-    PasswordResetRateThrottle,
-    RegisterRateThrottle,
-)
 
 # SimpleJWT's TokenViewBase: no authentication, no permission, and a 401 that
 # carries `WWW-Authenticate: Bearer realm="api"`.
 
 
 class LoginView(TokenViewBase):
-    """Sign in with username and password and open a session."""
+    """
+    Sign in with username and password and open a session.
+
+    The limits are counted by the authentication backend
+    (accounts/backends.py) that every sign-in door shares: over them, 429.
+    """
 
     serializer_class = LoginSerializer
-    throttle_classes = [LoginRateThrottle]
+    # For the schema: 429 and 503 come from the backend, not a DRF throttle.
+    sign_in_limited = True
 
     @extend_schema(responses={200: TokenPairSerializer})
     def post(self, request):
         return Response(self.sign_in(request))
 
-    def sign_in(self, request) -> services.TokenPair:
+    def sign_in(self, request) -> sessions.TokenPair:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        return services.session_open(
+        return sessions.session_open(
             user=serializer.user,
-            ip_address=client_ip(request),
+            ip_address=client_ip_for_storage(request),
             user_agent=user_agent(request),
         )
 
@@ -89,7 +95,7 @@ class TokenRefreshView(TokenViewBase):
     def post(self, request):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        tokens = services.session_refresh(
+        tokens = sessions.session_refresh(
             raw_refresh=serializer.validated_data["refresh"]
         )
         return Response(tokens)
@@ -104,7 +110,7 @@ class TokenVerifyView(TokenViewBase):
     def post(self, request):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.token_verify(raw_token=serializer.validated_data["token"])
+        sessions.token_verify(raw_token=serializer.validated_data["token"])
         return Response({})
 
 
@@ -122,7 +128,7 @@ class LogoutView(TokenViewBase):
     def post(self, request):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.session_revoke_by_refresh(
+        sessions.session_revoke_by_refresh(
             raw_refresh=serializer.validated_data["refresh"]
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -135,7 +141,7 @@ class LogoutAllView(GenericAPIView):
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request):
-        services.user_sessions_revoke(
+        sessions.user_sessions_revoke(
             user=request.user, reason=Session.RevokeReason.LOGOUT_ALL
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -155,7 +161,7 @@ class RegisterView(GenericAPIView):
             raise NotFound("Registration is closed.")
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = services.user_register(**serializer.validated_data)
+        user = users.user_register(**serializer.validated_data)
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
@@ -163,15 +169,16 @@ class PasswordChangeView(GenericAPIView):
     """Change the password; every other session ends, this client gets new tokens."""
 
     serializer_class = PasswordChangeSerializer
+    throttle_classes = [PasswordChangeRateThrottle]
 
     @extend_schema(responses={200: TokenPairSerializer})
     def post(self, request):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        tokens = services.user_change_password(
+        tokens = passwords.user_change_password(
             user=request.user,
             new_password=serializer.validated_data["new_password"],
-            ip_address=client_ip(request),
+            ip_address=client_ip_for_storage(request),
             user_agent=user_agent(request),
         )
         return Response(tokens)
@@ -193,7 +200,7 @@ class PasswordResetView(GenericAPIView):
     def post(self, request):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.password_reset_request(email=serializer.validated_data["email"])
+        passwords.password_reset_request(email=serializer.validated_data["email"])
         return Response(
             {"detail": "If an account uses this email, a reset link is on its way."},
             status=status.HTTP_202_ACCEPTED,
@@ -211,7 +218,7 @@ class PasswordResetConfirmView(GenericAPIView):
     def post(self, request):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.password_reset_confirm(
+        passwords.password_reset_confirm(
             user=serializer.validated_data["user"],
             new_password=serializer.validated_data["new_password"],
         )
@@ -231,7 +238,7 @@ class SessionViewSet(
         return Session.objects.active().filter(user=self.request.user)
 
     def perform_destroy(self, instance):
-        services.session_revoke(session=instance, reason=Session.RevokeReason.USER)
+        sessions.session_revoke(session=instance, reason=Session.RevokeReason.USER)
 
 
 class UserViewSet(viewsets.GenericViewSet):

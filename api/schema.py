@@ -35,7 +35,9 @@ class AutoSchema(openapi.AutoSchema):
             errors["401"] = ErrorSerializer
         if "{" in self.path:
             errors["404"] = ErrorSerializer
-        if getattr(self.view, "throttle_classes", None):
+        if getattr(self.view, "throttle_classes", None) or getattr(
+            self.view, "sign_in_limited", False
+        ):
             errors["429"] = errors["503"] = ErrorSerializer
         for code, schema in errors.items():
             if code not in responses:

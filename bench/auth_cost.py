@@ -47,7 +47,7 @@ def main() -> None:
     from rest_framework_simplejwt.tokens import AccessToken
 
     from accounts.authentication import SessionJWTAuthentication
-    from accounts.services import session_open
+    from accounts.sessions import session_open
 
     call_command("migrate", verbosity=0)
     User = get_user_model()

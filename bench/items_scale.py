@@ -87,7 +87,7 @@ def run(url: str, runs: int):
     from django.utils import timezone
     from rest_framework.pagination import Cursor
 
-    from accounts import services
+    from accounts import sessions
     from api.models import Item
 
     call_command("migrate", verbosity=0)
@@ -120,7 +120,7 @@ def run(url: str, runs: int):
     client = Client(HTTP_HOST="127.0.0.1")
     pages = {}  # label -> [(page name, path)], headers
     for label, user in users.items():
-        access = services.session_open(user=user)["access"]
+        access = sessions.session_open(user=user)["access"]
         headers = {"HTTP_AUTHORIZATION": f"Bearer {access}"}
         first_page = client.get("/api/items/", **headers).json()
         next_url = urllib.parse.urlsplit(first_page["next"])

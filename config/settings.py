@@ -136,6 +136,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# AUTHENTICATION
+# ------------------------------------------------------------------------------
+# One backend behind every sign-in door (API, /token, admin): usernames
+# compared folded, every attempt under the brute-force limits.
+AUTHENTICATION_BACKENDS = ["accounts.backends.LimitedModelBackend"]
+
 # PASSWORDS
 # ------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/topics/auth/passwords/
@@ -222,7 +228,7 @@ REST_FRAMEWORK = {
 
 # SIMPLE JWT
 # ------------------------------------------------------------------------------
-# Refresh tokens rotate on every use; accounts.services keeps one session row
+# Refresh tokens rotate on every use; accounts.sessions keeps one session row
 # per login so that a rotated token can never be used again.
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(
@@ -237,9 +243,10 @@ SIMPLE_JWT = {
     "AUTH_HEADER_TYPES": ("Bearer",),
     # Checks each token's signature once per process, its expiry every time.
     "AUTH_TOKEN_CLASSES": ("accounts.tokens.AccessToken",),
-    # Any password change (API, admin, changepassword) invalidates tokens
-    # issued before it, at no extra query.
-    "CHECK_REVOKE_TOKEN": True,
+    # No password fingerprint in tokens (CHECK_REVOKE_TOKEN): a password
+    # change revokes the user's sessions instead (accounts/signals.py), so a
+    # rehash on sign-in signs no one out and the sessions list and the
+    # tokens always agree.
 }
 
 # ACCOUNTS
@@ -281,16 +288,23 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"HealthStateEnum": ["ok", "unavailable"]},
 }
 
-# LOGGING: everything to stdout, auth events as structured records.
+# LOGGING: everything to stdout; one JSON object per line in production,
+# readable lines in development (LOG_FORMAT=json|plain). Both escape values.
 # ------------------------------------------------------------------------------
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured(
+        f"LOG_FORMAT must be 'json' or 'plain', not {LOG_FORMAT!r}"
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"()": "config.logging.PlainFormatter"},
+        "json": {"()": "config.logging.JsonLineFormatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
     },
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {

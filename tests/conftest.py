@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from accounts import services
+from accounts import sessions
 
 User = get_user_model()
 
@@ -44,9 +44,9 @@ def other_user(db) -> User:
 
 
 @pytest.fixture
-def tokens(user) -> services.TokenPair:
+def tokens(user) -> sessions.TokenPair:
     """A signed-in session of `user`."""
-    return services.session_open(user=user, ip_address="127.0.0.1")
+    return sessions.session_open(user=user, ip_address="127.0.0.1")
 
 
 @pytest.fixture
@@ -68,6 +68,6 @@ def auth_client(api_client, access_token) -> APIClient:
 @pytest.fixture
 def other_client(other_user) -> APIClient:
     client = APIClient()
-    access = services.session_open(user=other_user)["access"]
+    access = sessions.session_open(user=other_user)["access"]
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
     return client

@@ -225,7 +225,7 @@ def test_password_reset_sends_nothing_for_inactive_users(api_client, user):
 
 
 def test_password_reset_survives_a_mail_server_that_is_down(api_client, user):
-    with mock.patch("accounts.services.send_mail", side_effect=ConnectionRefusedError):
+    with mock.patch("accounts.passwords.send_mail", side_effect=ConnectionRefusedError):
         response = api_client.post(RESET_URL, {"email": user.email})
 
     unknown = api_client.post(RESET_URL, {"email": "nobody@example.com"})

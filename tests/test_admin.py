@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from accounts import services
+from accounts import sessions
 from accounts.models import Session
 from api.models import Item
 
@@ -82,9 +82,9 @@ def test_admin_action_revokes_selected_sessions(admin_client, user, tokens):
 def test_admin_action_signs_selected_users_out_everywhere(
     admin_client, user, other_user
 ):
-    services.session_open(user=user)
-    services.session_open(user=user)
-    services.session_open(user=other_user)
+    sessions.session_open(user=user)
+    sessions.session_open(user=user)
+    sessions.session_open(user=other_user)
 
     admin_client.post(
         reverse("admin:auth_user_changelist"),
@@ -96,9 +96,9 @@ def test_admin_action_signs_selected_users_out_everywhere(
 
 
 def test_admin_session_filter_and_search(admin_client, user, other_user):
-    services.session_open(user=user)
-    services.session_open(user=other_user)
-    services.user_sessions_revoke(user=other_user, reason="admin")
+    sessions.session_open(user=user)
+    sessions.session_open(user=other_user)
+    sessions.user_sessions_revoke(user=other_user, reason="admin")
     url = reverse("admin:accounts_session_changelist")
 
     active = admin_client.get(url, {"state": "active"}).context["cl"].result_list

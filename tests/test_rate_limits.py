@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from accounts.throttling import FixedWindowCounter, Rate, configured_rates
+from accounts.limits import FixedWindowCounter, Rate, configured_rates
 from tests.conftest import PASSWORD
 
 TOKEN_URL = reverse("accounts:token-obtain")
@@ -207,7 +207,7 @@ def test_counter_increments_are_atomic_under_threads():
 
 def test_an_unreachable_limit_store_is_a_503_not_a_500(api_client, user):
     with mock.patch(
-        "accounts.throttling.cache.add", side_effect=RedisConnectionError("down")
+        "accounts.limits.cache.add", side_effect=RedisConnectionError("down")
     ):
         response = attempt(api_client, password=PASSWORD)
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import services
+from accounts import sessions
 from accounts.models import Session
 from accounts.selectors import user_for_session
 from tests.helpers import bearer, claims_of
@@ -41,10 +41,10 @@ def age_rotation(seconds: float) -> None:
 def test_sessions_lists_the_callers_active_sessions_and_marks_this_one(
     api_client, user, other_user, tokens
 ):
-    services.session_open(user=user, ip_address="10.0.0.9", user_agent="Phone")
-    services.session_open(user=other_user)
-    ended = services.session_open(user=user)
-    services.session_revoke_by_refresh(raw_refresh=ended["refresh"])
+    sessions.session_open(user=user, ip_address="10.0.0.9", user_agent="Phone")
+    sessions.session_open(user=other_user)
+    ended = sessions.session_open(user=user)
+    sessions.session_revoke_by_refresh(raw_refresh=ended["refresh"])
 
     response = api_client.get(SESSIONS_URL, **bearer(tokens["access"]))
 
@@ -67,7 +67,7 @@ def test_sessions_lists_the_callers_active_sessions_and_marks_this_one(
 
 
 def test_deleting_a_session_signs_that_client_out(api_client, user, tokens):
-    phone = services.session_open(user=user)
+    phone = sessions.session_open(user=user)
     phone_id = Session.objects.get(refresh_jti=_jti(phone["refresh"])).pk
 
     response = api_client.delete(session_url(phone_id), **bearer(tokens["access"]))
@@ -83,7 +83,7 @@ def test_deleting_a_session_signs_that_client_out(api_client, user, tokens):
 def test_another_users_session_is_a_404_and_stays_active(
     api_client, other_user, tokens
 ):
-    theirs = services.session_open(user=other_user)
+    theirs = sessions.session_open(user=other_user)
     their_id = Session.objects.get(user=other_user).pk
 
     response = api_client.delete(session_url(their_id), **bearer(tokens["access"]))
@@ -107,8 +107,8 @@ def test_malformed_session_id_is_a_404(auth_client):
 def test_logout_all_ends_every_session_of_the_caller_only(
     api_client, user, other_user, tokens
 ):
-    laptop = services.session_open(user=user)
-    theirs = services.session_open(user=other_user)
+    laptop = sessions.session_open(user=user)
+    theirs = sessions.session_open(user=other_user)
 
     response = api_client.post(LOGOUT_ALL_URL, **bearer(tokens["access"]))
 
@@ -123,7 +123,7 @@ def test_access_token_is_refused_right_after_its_session_is_revoked(
     api_client, user, tokens
 ):
     assert api_client.get(ME_URL, **bearer(tokens["access"])).status_code == 200
-    services.user_sessions_revoke(user=user, reason="admin")
+    sessions.user_sessions_revoke(user=user, reason="admin")
 
     assert api_client.get(ME_URL, **bearer(tokens["access"])).status_code == 401
 
@@ -248,9 +248,9 @@ def test_the_session_lookup_reports_an_ended_session_and_no_session(user, tokens
 
 
 def test_purge_sessions_deletes_only_long_ended_sessions(user, capsys):
-    services.session_open(user=user)
-    services.session_open(user=user)
-    services.session_open(user=user)
+    sessions.session_open(user=user)
+    sessions.session_open(user=user)
+    sessions.session_open(user=user)
     old, revoked_old, live = Session.objects.order_by("created_at")
     long_ago = timezone.now() - timedelta(days=31)
     Session.objects.filter(pk=old.pk).update(expires_at=long_ago)
@@ -267,7 +267,7 @@ def test_auth_events_are_logged_without_secrets(api_client, user, caplog):
     api_client.post(
         reverse("accounts:token-obtain"), {"username": "john", "password": "nope"}
     )
-    tokens = services.session_open(user=user, ip_address="10.9.8.7")
+    tokens = sessions.session_open(user=user, ip_address="10.9.8.7")
     rotate(api_client, tokens["refresh"])
     age_rotation(10)
     api_client.post(REFRESH_URL, {"refresh": tokens["refresh"]})

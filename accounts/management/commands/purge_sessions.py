@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
-from accounts.services import sessions_purge_expired
+from accounts.sessions import sessions_purge_expired
 
 
 class Command(BaseCommand):

@@ -1,7 +1,10 @@
 """
-Business rules of accounts: sessions, token rotation and revocation, and the
-password lifecycle. Views parse and respond; everything that decides who is
-signed in happens here.
+Sessions and tokens: a login opens a session, its tokens follow it.
+
+Every access and refresh token carries its session's id (`sid`); a session
+is revoked by one UPDATE and its tokens are refused on their next use.
+Refresh tokens rotate exactly once each, and a replayed one revokes its
+session (RFC 9700 section 4.14).
 """
 
 import logging
@@ -10,14 +13,8 @@ from datetime import timedelta
 from typing import TypedDict
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, update_last_login
-from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
-from django.db import transaction
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from rest_framework_simplejwt.exceptions import (
     AuthenticationFailed,
     InvalidToken,
@@ -25,14 +22,11 @@ from rest_framework_simplejwt.exceptions import (
 )
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.tokens import RefreshToken, Token, UntypedToken
-from rest_framework_simplejwt.utils import datetime_from_epoch, get_md5_hash_password
+from rest_framework_simplejwt.utils import datetime_from_epoch
 
+from accounts.events import auth_event_log
 from accounts.models import Session
 from accounts.selectors import user_for_session
-from accounts.throttling import login_failures_clear
-
-User = get_user_model()
-logger = logging.getLogger("accounts.auth")
 
 # The claim that ties every access and refresh token to its Session row.
 SESSION_CLAIM = "sid"
@@ -41,20 +35,6 @@ SESSION_CLAIM = "sid"
 class TokenPair(TypedDict):
     access: str
     refresh: str
-
-
-def auth_event_log(event: str, **fields) -> None:
-    """
-    Log an auth event as a structured record (also readable as one line).
-
-    Callers pass ids and addresses only: never a password or a token.
-    """
-    text = " ".join(f"{key}={value}" for key, value in fields.items())
-    logger.info("%s %s", event, text, extra={"event": event, **fields})
-
-
-# Sessions
-# ------------------------------------------------------------------------------
 
 
 def session_open(
@@ -121,11 +101,11 @@ def session_refresh(*, raw_refresh: str) -> TokenPair:
     ):
         raise InvalidToken("Token has already been rotated", code="token_rotated")
     session_revoke(session=session, reason=Session.RevokeReason.REUSE)
-    logger.warning(
-        "refresh_reuse_detected user_id=%s session_id=%s",
-        user.pk,
-        session.pk,
-        extra={"event": "refresh_reuse_detected", "user_id": user.pk},
+    auth_event_log(
+        "refresh_reuse_detected",
+        level=logging.WARNING,
+        user_id=user.pk,
+        session_id=session.pk,
     )
     raise InvalidToken(
         "Token has already been used; the session is revoked", code="token_reused"
@@ -171,7 +151,8 @@ def user_sessions_revoke(
     if keep is not None:
         sessions = sessions.exclude(pk=keep.pk)
     count = sessions.update(revoked_at=timezone.now(), revoked_reason=reason)
-    auth_event_log("sessions_revoked", user_id=user.pk, count=count, reason=reason)
+    if count:
+        auth_event_log("sessions_revoked", user_id=user.pk, count=count, reason=reason)
     return count
 
 
@@ -180,9 +161,9 @@ def session_authenticate(token: Token) -> AbstractBaseUser:
     Return the user of a validated token whose session is alive.
 
     One indexed query fetches user and session state together. Raise
-    AuthenticationFailed when the session is revoked or expired, the user
-    is deactivated or deleted, or the password changed after the token was
-    issued; a refresh token must also be the session's current one.
+    AuthenticationFailed when the session is revoked (a password change
+    revokes them all) or expired, or the user is deactivated or deleted; a
+    refresh token must also be the session's current one.
     """
     session_id = _session_id(token)
     if session_id is None:
@@ -240,109 +221,24 @@ def _session_for_token(token: Token) -> Session:
 
 
 def _ensure_usable(token: Token, *, user, live: bool) -> None:
-    """Refuse a token whose session ended or whose user may no longer sign in."""
-    if not live or str(user.pk) != str(token.get(jwt_settings.USER_ID_CLAIM)):
+    """
+    Refuse a token whose session ended or whose user may no longer sign in.
+
+    A password change revokes the user's sessions (accounts/signals.py), so
+    the session's state is the one thing to check; a rehash of the same
+    password on sign-in (a hasher upgrade) changes the stored hash and ends
+    nothing.
+    """
+    if user is None or str(user.pk) != str(token.get(jwt_settings.USER_ID_CLAIM)):
         raise AuthenticationFailed("Session has ended", code="session_ended")
+    # Deactivation also revokes the sessions; the more telling reason wins.
     if not user.is_active:
         raise AuthenticationFailed("User is inactive", code="user_inactive")
-    if token.get(jwt_settings.REVOKE_TOKEN_CLAIM) != get_md5_hash_password(
-        user.password
-    ):
-        raise AuthenticationFailed(
-            "The user's password has been changed.", code="password_changed"
-        )
+    if not live:
+        raise AuthenticationFailed("Session has ended", code="session_ended")
 
 
 def _refresh_token_for(*, user: AbstractBaseUser, session: Session) -> RefreshToken:
     refresh = RefreshToken.for_user(user)
     refresh[SESSION_CLAIM] = str(session.pk)
     return refresh
-
-
-# Accounts
-# ------------------------------------------------------------------------------
-
-
-def user_register(*, username: str, password: str, email: str = "") -> User:
-    """Create an active user; the serializer has validated the password."""
-    user = User(username=username, email=User.objects.normalize_email(email))
-    user.set_password(password)
-    user.save()
-    auth_event_log("user_registered", user_id=user.pk)
-    return user
-
-
-@transaction.atomic
-def user_change_password(
-    *,
-    user: AbstractBaseUser,
-    new_password: str,
-    ip_address: str | None = None,
-    user_agent: str = "",
-) -> TokenPair:
-    """
-    Set a new password, sign out every session, and open a fresh one.
-
-    The caller's own session ends too (its tokens carry the old password's
-    fingerprint), so the new pair returned here keeps that client signed in.
-    """
-    user.set_password(new_password)
-    user.save(update_fields=["password"])
-    user_sessions_revoke(user=user, reason=Session.RevokeReason.PASSWORD_CHANGE)
-    auth_event_log("password_changed", user_id=user.pk, ip=ip_address)
-    return session_open(user=user, ip_address=ip_address, user_agent=user_agent)
-
-
-def password_reset_request(*, email: str) -> None:
-    """
-    Email a reset link to every active user with this address.
-
-    Nothing is returned or raised either way, so the caller cannot tell
-    whether the address belongs to an account; a mail server that is down is
-    logged, not reported.
-    """
-    users = User.objects.filter(email__iexact=email, is_active=True)
-    for user in users:
-        if not user.has_usable_password():
-            continue
-        link = settings.FRONTEND_URL.rstrip("/") + settings.PASSWORD_RESET_PATH.format(
-            uid=urlsafe_base64_encode(force_bytes(user.pk)),
-            token=default_token_generator.make_token(user),
-        )
-        try:
-            send_mail(
-                subject="Reset your password",
-                message=(
-                    f"Hello {user.get_username()},\n\n"
-                    "Someone asked to reset the password of your account. "
-                    f"If it was you, open this link:\n\n{link}\n\n"
-                    "If it was not you, ignore this email."
-                ),
-                from_email=None,
-                recipient_list=[user.email],
-            )
-        except Exception:
-            logger.exception(
-                "password_reset_mail_failed user_id=%s",
-                user.pk,
-                extra={"event": "password_reset_mail_failed", "user_id": user.pk},
-            )
-        else:
-            auth_event_log("password_reset_requested", user_id=user.pk)
-
-
-@transaction.atomic
-def password_reset_confirm(*, user: AbstractBaseUser, new_password: str) -> None:
-    """
-    Set the password chosen through a reset link and end all sessions.
-
-    Changing the password changes the hash that the reset token is derived
-    from, which is what makes the link single-use.
-    """
-    user.set_password(new_password)
-    user.save(update_fields=["password"])
-    user_sessions_revoke(user=user, reason=Session.RevokeReason.PASSWORD_RESET)
-    # The owner proved control of the account: lift a lockout that someone
-    # else's guessing may have caused.
-    login_failures_clear(user.get_username())
-    auth_event_log("password_reset", user_id=user.pk)

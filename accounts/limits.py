@@ -1,0 +1,281 @@
+"""
+Brute-force limits for every door that takes a credential.
+
+Sign-in through the API, `/token` and the admin login, the old password of a
+password change: all count toward the same two counters, one per client IP
+address and one per username, so a guess through one door is a guess
+through all of them. Registration and password reset have counters of their
+own.
+
+Counters live in the Django cache (Redis in production), so every worker
+and every server shares them. Each counter is a fixed window: `cache.add`
+opens it and `cache.incr` counts, both atomic in Redis and in the
+local-memory cache. An attempt is counted *before* the password is checked
+and given back when it succeeds, so N concurrent guesses cannot slip past a
+limit of L: each one's increment returns a distinct total, and only the
+first L totals reach the password check.
+
+LOGIN_RATE_LIMIT tunes the limits ("ip=20/min,username=5/15min", any
+subset) or turns them all off.
+"""
+
+import contextlib
+import hashlib
+import math
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from redis.exceptions import RedisError
+from rest_framework.exceptions import APIException, Throttled
+from rest_framework.throttling import BaseThrottle
+
+from accounts.events import auth_event_log, username_digest
+from accounts.network import client_ip
+from accounts.usernames import username_fold
+
+DEFAULT_LIMITS = {
+    # Sign-in attempts from one IP address, successful or not.
+    "ip": "20/min",
+    # Failed sign-ins for one username, from anywhere.
+    "username": "5/15min",
+    # Accounts created from one IP address.
+    "register": "10/h",
+    # Reset emails requested from one IP address, and for one email address.
+    "reset": "10/h",
+    "reset_email": "3/h",
+    # Password changes (right or wrong old password) by one user.
+    "password_change": "5/min",
+}
+PERIODS = {"s": 1, "min": 60, "h": 3600, "d": 86400}
+
+
+@dataclass(frozen=True)
+class Rate:
+    limit: int
+    period: int  # seconds
+
+    @classmethod
+    def parse(cls, text: str) -> "Rate":
+        """Parse "5/15min": 5 per 15 minutes."""
+        count, _, span = text.strip().partition("/")
+        unit = span.lstrip("0123456789")
+        multiple = int(span[: len(span) - len(unit)] or 1)
+        return cls(int(count), multiple * PERIODS[unit])
+
+
+def configured_rates() -> dict[str, Rate] | None:
+    """Return the limits in force, or None when LOGIN_RATE_LIMIT is "off"."""
+    setting = settings.LOGIN_RATE_LIMIT.strip()
+    if setting.lower() == "off":
+        return None
+    rates = dict(DEFAULT_LIMITS)
+    for part in filter(None, (p.strip() for p in setting.split(","))):
+        name, _, rate = part.partition("=")
+        rates[name.strip()] = rate.strip()
+    return {name: Rate.parse(rate) for name, rate in rates.items()}
+
+
+class FixedWindowCounter:
+    """An atomic counter of events per key within fixed time windows."""
+
+    def __init__(self, scope: str, rate: Rate):
+        self.scope = scope
+        self.rate = rate
+
+    def _window(self) -> tuple[int, float]:
+        now = time.time()
+        return int(now // self.rate.period), now
+
+    def key(self, identity: str, window: int | None = None) -> str:
+        if window is None:
+            window, _ = self._window()
+        digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
+        return f"ratelimit:{self.scope}:{window}:{digest}"
+
+    def hit(self, identity: str) -> tuple[str, int]:
+        """Count one event; return its key and the window's total so far."""
+        key = self.key(identity)
+        cache.add(key, 0, timeout=self.rate.period + 1)
+        try:
+            return key, cache.incr(key)
+        except ValueError:  # evicted between add and incr
+            cache.add(key, 1, timeout=self.rate.period + 1)
+            return key, 1
+
+    @staticmethod
+    def give_back(key: str) -> None:
+        """Take back one event counted by `hit` (in its own window)."""
+        # ValueError: the window has closed and its count expired.
+        with contextlib.suppress(ValueError):
+            cache.decr(key)
+
+    def count(self, identity: str) -> int:
+        return cache.get(self.key(identity), 0)
+
+    def reset(self, identity: str) -> None:
+        cache.delete(self.key(identity))
+
+    def seconds_left(self) -> int:
+        window, now = self._window()
+        return max(1, math.ceil((window + 1) * self.rate.period - now))
+
+
+def counter(scope: str) -> FixedWindowCounter | None:
+    rates = configured_rates()
+    if rates is None:
+        return None
+    return FixedWindowCounter(scope, rates[scope])
+
+
+class LimitsUnavailable(APIException):
+    status_code = 503
+    default_detail = "Temporarily unavailable, try again shortly."
+    default_code = "limits_unavailable"
+
+
+class SignInThrottled(Throttled):
+    """
+    Too many sign-in attempts: 429 with Retry-After.
+
+    Raised from inside `authenticate()`, so it is not a PermissionDenied
+    (which Django's `authenticate()` would swallow into a plain failure):
+    every door that signs in must answer it, the admin's login form included.
+    """
+
+    default_code = "sign_in_throttled"
+
+
+# Sign-in attempts
+# ------------------------------------------------------------------------------
+
+
+class SignInAttempt:
+    """
+    One try of a password for a username, counted before the password is
+    checked. `succeeded()` gives the username's count back, so its owner is
+    not locked out by their own sign-ins; a failure keeps it.
+    """
+
+    def __init__(self, username_key: str | None = None):
+        self._username_key = username_key
+
+    def succeeded(self) -> None:
+        if self._username_key is not None:
+            FixedWindowCounter.give_back(self._username_key)
+            self._username_key = None
+
+
+def sign_in_attempt_start(*, request, username: str) -> SignInAttempt:
+    """
+    Count a sign-in attempt for `username` from the request's client, or
+    raise SignInThrottled if either limit is already reached.
+
+    A locked username cannot sign in even with the right password until the
+    window ends (or its owner resets the password), whichever door is used.
+    """
+    if configured_rates() is None:
+        return SignInAttempt()
+    try:
+        return _sign_in_attempt_count(request=request, username=username)
+    except RedisError as exc:
+        # Without its counters a limit cannot hold: refuse (503) rather than
+        # let guessing run unchecked while Redis is down.
+        auth_event_log("rate_limit_store_unavailable", level=40)
+        raise LimitsUnavailable from exc
+
+
+def _sign_in_attempt_count(*, request, username: str) -> SignInAttempt:
+    ip_address = client_ip(request) if request is not None else None
+    by_ip = counter("ip")
+    if ip_address is not None:
+        _, total = by_ip.hit(ip_address)
+        if total > by_ip.rate.limit:
+            _throttled("sign_in_throttled", by_ip, scope="ip", ip=ip_address)
+    by_username = counter("username")
+    key, total = by_username.hit(username_fold(username))
+    if total > by_username.rate.limit:
+        _throttled(
+            "sign_in_throttled",
+            by_username,
+            scope="username",
+            username_digest=username_digest(username_fold(username)),
+            ip=ip_address,
+        )
+    return SignInAttempt(username_key=key)
+
+
+def login_failures_clear(username: str) -> None:
+    """Unlock a username, after its owner proved control by a password reset."""
+    failures = counter("username")
+    if failures is not None:
+        failures.reset(username_fold(username))
+
+
+def _throttled(event: str, limit: FixedWindowCounter, **fields):
+    wait = limit.seconds_left()
+    auth_event_log(event, level=30, retry_after=wait, **fields)
+    raise SignInThrottled(wait=wait)
+
+
+# DRF throttles for the doors that are not sign-ins
+# ------------------------------------------------------------------------------
+
+
+class CacheRateThrottle(BaseThrottle):
+    """
+    Refuse a request with 429 and Retry-After once one of its limits is hit.
+
+    Subclasses say which counters apply in `checks()`: pairs of a scope and
+    the identity it counts. Every request counts.
+    """
+
+    def allow_request(self, request, view):
+        self._wait = None
+        if configured_rates() is None:
+            return True
+        try:
+            return self._within_limits(request)
+        except RedisError as exc:
+            auth_event_log("rate_limit_store_unavailable", level=40)
+            raise LimitsUnavailable from exc
+
+    def _within_limits(self, request):
+        for scope, identity in self.checks(request):
+            if not identity:
+                continue
+            limit_counter = counter(scope)
+            _, total = limit_counter.hit(identity)
+            if total > limit_counter.rate.limit:
+                self._wait = limit_counter.seconds_left()
+                return False
+        return True
+
+    def wait(self):
+        return self._wait
+
+    def checks(self, request):
+        raise NotImplementedError
+
+
+class RegisterRateThrottle(CacheRateThrottle):
+    def checks(self, request):
+        return [("register", client_ip(request))]
+
+
+class PasswordResetRateThrottle(CacheRateThrottle):
+    def checks(self, request):
+        email = request.data.get("email") if hasattr(request.data, "get") else None
+        return [
+            ("reset", client_ip(request)),
+            ("reset_email", str(email).strip().lower() if email else None),
+        ]
+
+
+class PasswordChangeRateThrottle(CacheRateThrottle):
+    """Password changes per user, whatever the old password typed."""
+
+    def checks(self, request):
+        user_id = getattr(request.user, "pk", None)
+        return [("password_change", str(user_id) if user_id is not None else None)]
