@@ -103,8 +103,15 @@ class VerifyInputSerializer(serializers.Serializer):
     token = serializers.CharField(write_only=True)
 
 
+class UsernameField(serializers.RegexField):
+    """A username, NFKC-normalised before it is validated or compared."""
+
+    def to_internal_value(self, data):
+        return username_normalize(super().to_internal_value(data))
+
+
 class RegisterSerializer(serializers.Serializer):
-    username = serializers.RegexField(
+    username = UsernameField(
         r"^[\w.@+-]+\Z",
         max_length=150,
         error_messages={
@@ -117,7 +124,6 @@ class RegisterSerializer(serializers.Serializer):
     def validate_username(self, value):
         # Usernames that differ only by case or width (`Alice`, fullwidth `alice`)
         # would let one person pose as another in the admin and in emails.
-        value = username_normalize(value)
         if username_taken(value):
             raise serializers.ValidationError(USERNAME_TAKEN)
         return value
