@@ -70,25 +70,9 @@ class LoginSerializer(TokenObtainSerializer):
         self.fields["password"] = PasswordField(trim_whitespace=False)
 
 
-class OAuth2PasswordSerializer(LoginSerializer):
-    """The OAuth2 password grant's form (RFC 6749 section 4.3.2)."""
-
-    default_error_messages = {"no_active_account": "Incorrect username or password"}
-
-    grant_type = serializers.RegexField(r"^password$", required=False)
-    scope = serializers.CharField(required=False, allow_blank=True)
-
-
 class TokenPairSerializer(serializers.Serializer):
     access = serializers.CharField(read_only=True)
     refresh = serializers.CharField(read_only=True)
-
-
-class OAuth2TokenSerializer(serializers.Serializer):
-    access_token = serializers.CharField(read_only=True)
-    refresh_token = serializers.CharField(read_only=True)
-    token_type = serializers.CharField(read_only=True, default="bearer")
-    expires_in = serializers.IntegerField(read_only=True)
 
 
 class DetailSerializer(serializers.Serializer):

@@ -143,6 +143,26 @@ def session_revoke_by_refresh(*, raw_refresh: str) -> None:
         session_revoke(session=session, reason=Session.RevokeReason.LOGOUT)
 
 
+def session_revoke_by_token(*, raw_token: str) -> bool:
+    """
+    Sign out the session of a genuine access or refresh token (RFC 7009).
+
+    Return False, without raising, for a token that is malformed, forged,
+    expired or whose session has already ended: revocation's aim, a token
+    that no longer works, is met either way.
+    """
+    try:
+        token = UntypedToken(raw_token)
+    except TokenError:
+        return False
+    session = Session.objects.filter(
+        pk=_session_id(token), user_id=token.get(jwt_settings.USER_ID_CLAIM)
+    ).first()
+    if session is None:
+        return False
+    return session_revoke(session=session, reason=Session.RevokeReason.LOGOUT)
+
+
 def user_sessions_revoke(
     *, user: AbstractBaseUser, reason: str, keep: Session | None = None
 ) -> int:

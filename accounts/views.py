@@ -16,11 +16,10 @@ from accounts.limits import (
 )
 from accounts.models import Session
 from accounts.network import client_ip_for_storage, user_agent
+from accounts.oauth2 import NoStoreMixin
 from accounts.serializers import (
     DetailSerializer,
     LoginSerializer,
-    OAuth2PasswordSerializer,
-    OAuth2TokenSerializer,
     PasswordChangeSerializer,
     PasswordResetConfirmSerializer,
     PasswordResetSerializer,
@@ -36,7 +35,7 @@ from accounts.serializers import (
 # carries `WWW-Authenticate: Bearer realm="api"`.
 
 
-class LoginView(TokenViewBase):
+class LoginView(NoStoreMixin, TokenViewBase):
     """
     Sign in with username and password and open a session.
 
@@ -62,31 +61,7 @@ class LoginView(TokenViewBase):
         )
 
 
-class OAuth2TokenView(LoginView):
-    """
-    The OAuth2 password flow at `/token`, as FastAPI's guide serves it.
-
-    A client written for that guide works by changing its base URL only; the
-    Swagger UI's Authorize dialog signs in through it too.
-    """
-
-    serializer_class = OAuth2PasswordSerializer
-
-    @extend_schema(responses={200: OAuth2TokenSerializer})
-    def post(self, request):
-        tokens = self.sign_in(request)
-        lifetime = settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"]
-        return Response(
-            {
-                "access_token": tokens["access"],
-                "refresh_token": tokens["refresh"],
-                "token_type": "bearer",
-                "expires_in": int(lifetime.total_seconds()),
-            }
-        )
-
-
-class TokenRefreshView(TokenViewBase):
+class TokenRefreshView(NoStoreMixin, TokenViewBase):
     """Exchange a refresh token for a new pair; the old one stops working."""
 
     serializer_class = RefreshInputSerializer
@@ -165,7 +140,7 @@ class RegisterView(GenericAPIView):
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
-class PasswordChangeView(GenericAPIView):
+class PasswordChangeView(NoStoreMixin, GenericAPIView):
     """Change the password; every other session ends, this client gets new tokens."""
 
     serializer_class = PasswordChangeSerializer
@@ -259,3 +234,8 @@ class UserViewSet(viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         serializer.save()
         return Response(serializer.data)
+
+
+@extend_schema(exclude=True)
+class GuideUserMeSlashView(UserViewSet):
+    """`/users/me/`, as FastAPI's JWT tutorial spells it; `/users/me` in the schema."""

@@ -205,7 +205,7 @@ TRUSTED_PROXY = env.int("TRUSTED_PROXY", default=0)
 CORS_ALLOWED_ORIGINS = env.list(
     "CORS_ALLOWED_ORIGINS", default=["http://localhost:3000"]
 )
-CORS_URLS_REGEX = r"^/(api/|token$|users/me$|items/)"
+CORS_URLS_REGEX = r"^/(api/|token$|revoke$|users/me/?$|items/)"
 
 # DJANGO REST FRAMEWORK
 # ------------------------------------------------------------------------------

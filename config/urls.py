@@ -6,7 +6,8 @@ from drf_spectacular.views import (
     SpectacularSwaggerView,
 )
 
-from accounts.views import OAuth2TokenView, UserViewSet
+from accounts.oauth2 import RevocationView, TokenEndpointView
+from accounts.views import GuideUserMeSlashView, UserViewSet
 from api.views import ItemViewSet
 
 urlpatterns = [
@@ -22,12 +23,20 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# The FastAPI guide's paths, exactly as it spells them (no trailing-slash
-# redirects), so that a client written for it works by changing only its
-# base URL.
+# The OAuth 2.0 endpoints (RFC 6749 token endpoint, RFC 7009 revocation).
+# `/token` is also the FastAPI guide's path; with `/users/me` (and the
+# tutorial's `/users/me/`) and `/items/` exactly as it spells them (no
+# trailing-slash redirects), a client written for the guide works by
+# changing only its base URL.
 urlpatterns += [
-    path("token", OAuth2TokenView.as_view(), name="oauth2-token"),
+    path("token", TokenEndpointView.as_view(), name="oauth2-token"),
+    path("revoke", RevocationView.as_view(), name="oauth2-revoke"),
     path("users/me", UserViewSet.as_view({"get": "me"}), name="guide-users-me"),
+    path(
+        "users/me/",
+        GuideUserMeSlashView.as_view({"get": "me"}),
+        name="guide-users-me-slash",
+    ),
     path("items/", ItemViewSet.as_view({"get": "list"}), name="guide-items"),
 ]
 

@@ -1,5 +1,6 @@
 """The FastAPI guide's paths work as that guide's clients expect."""
 
+import pytest
 from django.urls import reverse
 
 from accounts.models import Session
@@ -29,12 +30,16 @@ def test_token_alias_answers_the_oauth2_password_flow(api_client, user):
     assert me.status_code == 200
 
 
-def test_token_alias_refuses_bad_credentials_like_the_guide(api_client, user):
+def test_token_alias_refuses_bad_credentials_with_the_guides_detail(api_client, user):
+    """RFC 6749's 400 `invalid_grant`, with the guide's `detail` kept."""
     response = form_login(api_client, password="wrong")
 
-    assert response.status_code == 401
-    assert response.json() == {"detail": "Incorrect username or password"}
-    assert response["WWW-Authenticate"].startswith("Bearer")
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "invalid_grant",
+        "error_description": "Incorrect username or password",
+        "detail": "Incorrect username or password",
+    }
 
 
 def test_token_alias_refuses_another_grant_type(api_client, user):
@@ -45,7 +50,7 @@ def test_token_alias_refuses_another_grant_type(api_client, user):
     )
 
     assert response.status_code == 400
-    assert "grant_type" in response.json()
+    assert response.json()["error"] == "unsupported_grant_type"
 
 
 def test_token_alias_with_non_string_json_values_is_a_400(api_client, user):
@@ -61,8 +66,9 @@ def test_token_alias_is_served_without_a_trailing_slash_redirect(api_client, use
     assert form_login(api_client).status_code == 200
 
 
-def test_users_me_alias_returns_the_same_user_as_the_api(auth_client):
-    alias = auth_client.get("/users/me")
+@pytest.mark.parametrize("path", ["/users/me", "/users/me/"])
+def test_users_me_alias_returns_the_same_user_as_the_api(auth_client, path):
+    alias = auth_client.get(path)
 
     assert alias.status_code == 200
     assert alias.json() == auth_client.get(reverse("api:user-me")).json()
