@@ -21,6 +21,16 @@ class AutoSchema(openapi.AutoSchema):
     errors (`{"field": ["message"]}`), and `{"detail", "code"}` for the rest.
     """
 
+    def map_parsers(self):
+        """
+        Offer request bodies as JSON only. The server also takes form data
+        (browser forms, OAuth2 clients), but a body offered two ways makes
+        generators such as openapi-python-client emit broken code; the OAuth2
+        endpoints declare their form bodies themselves.
+        """
+        media_types = super().map_parsers()
+        return [m for m in media_types if m == "application/json"] or media_types
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if direction != "response":
