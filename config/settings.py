@@ -23,6 +23,7 @@ from config.env import (
     reset_path,
     trusted_origin,
 )
+from config.rates import login_rate_limits
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -278,6 +279,9 @@ REFRESH_REUSE_GRACE_SECONDS = env.float(
     "REFRESH_REUSE_GRACE_SECONDS", default=2, min_value=0, max_value=2
 )
 LOGIN_RATE_LIMIT = env.str("LOGIN_RATE_LIMIT", default="")
+# {scope: (count, period in seconds)}, or None when LOGIN_RATE_LIMIT is "off".
+# Parsed here so that a bad rate stops the process rather than every sign-in.
+LOGIN_RATE_LIMITS = login_rate_limits(LOGIN_RATE_LIMIT)
 
 # EMAIL
 # ------------------------------------------------------------------------------
