@@ -85,12 +85,16 @@ class StrictEnv(environ.Env):
         self,
         var,
         default=NOTSET,
-        *args,
+        multiline=False,
+        choices=NOTSET,
+        *,
         validate: Validator | None = None,
-        **kwargs,
     ):
-        """Return var as text, checked by `validate` when given."""
-        value = super().str(var, default, *args, **kwargs)
+        """Return var as text, one of `choices` and passing `validate` if given."""
+        value = super().str(var, default, multiline)
+        if choices is not NOTSET and value not in choices:
+            expected = "one of " + ", ".join(repr(choice) for choice in choices)
+            raise self.refusal(var, value, expected)
         if validate is not None and value is not None:
             try:
                 validate(value)

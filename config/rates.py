@@ -22,7 +22,7 @@ DEFAULT_LOGIN_RATES = {
     # Reset emails requested from one IP address, and for one email address.
     "reset": "10/h",
     "reset_email": "3/h",
-    # Password changes by one signed-in user.
+    # Password changes (right or wrong old password) by one user.
     "password_change": "5/min",
 }
 

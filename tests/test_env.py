@@ -79,6 +79,22 @@ def test_a_number_is_read():
     assert reader(GRACE="-0.5").float("GRACE", default=2) == -0.5
 
 
+def test_a_text_outside_its_choices_is_refused_with_the_choices():
+    """django-environ's own message did not name the variable."""
+    with pytest.raises(ImproperlyConfigured) as caught:
+        reader(LOG_FORMAT="xml").str("LOG_FORMAT", choices=("json", "plain"))
+
+    assert str(caught.value) == (
+        "LOG_FORMAT='xml' is not valid: expected one of 'json', 'plain'."
+    )
+
+
+def test_a_text_among_its_choices_is_read():
+    env = reader(LOG_FORMAT="plain")
+
+    assert env.str("LOG_FORMAT", choices=("json", "plain")) == "plain"
+
+
 def test_a_list_drops_the_spaces_around_each_entry():
     """django-environ kept them: "a, b" gave " b", which matched nothing."""
     assert reader(HOSTS=" a.example, b.example ,,").list("HOSTS") == [
