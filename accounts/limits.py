@@ -16,7 +16,8 @@ limit of L: each one's increment returns a distinct total, and only the
 first L totals reach the password check.
 
 LOGIN_RATE_LIMIT tunes the limits ("ip=20/min,username=5/15min", any
-subset) or turns them all off.
+subset, or a bare DRF rate "5/min" for the per-IP limit) or turns them all
+off; config/rates.py parses it at startup.
 """
 
 import contextlib
@@ -35,46 +36,24 @@ from accounts.events import auth_event_log, username_digest
 from accounts.network import client_ip
 from accounts.usernames import username_fold
 
-DEFAULT_LIMITS = {
-    # Sign-in attempts from one IP address, successful or not.
-    "ip": "20/min",
-    # Failed sign-ins for one username, from anywhere.
-    "username": "5/15min",
-    # Accounts created from one IP address.
-    "register": "10/h",
-    # Reset emails requested from one IP address, and for one email address.
-    "reset": "10/h",
-    "reset_email": "3/h",
-    # Password changes (right or wrong old password) by one user.
-    "password_change": "5/min",
-}
-PERIODS = {"s": 1, "min": 60, "h": 3600, "d": 86400}
-
 
 @dataclass(frozen=True)
 class Rate:
     limit: int
     period: int  # seconds
 
-    @classmethod
-    def parse(cls, text: str) -> "Rate":
-        """Parse "5/15min": 5 per 15 minutes."""
-        count, _, span = text.strip().partition("/")
-        unit = span.lstrip("0123456789")
-        multiple = int(span[: len(span) - len(unit)] or 1)
-        return cls(int(count), multiple * PERIODS[unit])
-
 
 def configured_rates() -> dict[str, Rate] | None:
-    """Return the limits in force, or None when LOGIN_RATE_LIMIT is "off"."""
-    setting = settings.LOGIN_RATE_LIMIT.strip()
-    if setting.lower() == "off":
+    """
+    Return the limits in force, or None when LOGIN_RATE_LIMIT is "off".
+
+    config/rates.py parsed the variable when the settings loaded
+    (defaults there), so a mistyped rate stopped the process at startup.
+    """
+    limits = settings.LOGIN_RATE_LIMITS
+    if limits is None:
         return None
-    rates = dict(DEFAULT_LIMITS)
-    for part in filter(None, (p.strip() for p in setting.split(","))):
-        name, _, rate = part.partition("=")
-        rates[name.strip()] = rate.strip()
-    return {name: Rate.parse(rate) for name, rate in rates.items()}
+    return {scope: Rate(*rate) for scope, rate in limits.items()}
 
 
 class FixedWindowCounter:

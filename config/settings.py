@@ -11,12 +11,24 @@ DJANGO_SECRET_KEY.
 from datetime import timedelta
 from pathlib import Path
 
-import environ
 from django.core.exceptions import ImproperlyConfigured
+
+from config.env import (
+    StrictEnv,
+    email_address,
+    host,
+    http_url,
+    origin,
+    redis_url,
+    reset_path,
+    trusted_origin,
+)
+from config.rates import login_rate_limits
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
+# A value that does not parse stops the process here, naming the variable.
+env = StrictEnv()
 
 # GENERAL
 # ------------------------------------------------------------------------------
@@ -25,7 +37,7 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 # https://docs.djangoproject.com/en/5.2/ref/settings/#secret-key
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
-if not SECRET_KEY:
+if not SECRET_KEY.strip():
     if not DEBUG:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is false. "
@@ -37,7 +49,9 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-dev-only-never-use-in-production"  # noqa: S105
 
 # https://docs.djangoproject.com/en/5.2/ref/settings/#allowed-hosts
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
+ALLOWED_HOSTS = env.list(
+    "DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1"], validate=host
+)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -106,7 +120,9 @@ DATABASES = {
 # ones the database closed behind the server's back, at the price of a
 # `SELECT 1` at the start of each request on PostgreSQL; without them, the
 # first request on a dead connection fails once per worker.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_MAX_AGE"] = env.int(
+    "DJANGO_CONN_MAX_AGE", default=60, min_value=0
+)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool(
     "DJANGO_CONN_HEALTH_CHECKS", default=True
 )
@@ -125,7 +141,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # ------------------------------------------------------------------------------
 # The cache holds the login rate-limit counters: with REDIS_URL every worker
 # and every server shares them.
-REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_URL = env.str("REDIS_URL", default="", validate=redis_url)
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -180,7 +196,7 @@ STORAGES = {
 # HTTPS-only behaviour is opt-in, so that a production-mode server still
 # answers plain HTTP on 127.0.0.1 behind a TLS-terminating proxy or in tests.
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
-SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0, min_value=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool(
@@ -188,22 +204,26 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool(
 )
 if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_TRUSTED_ORIGINS = env.list(
+    "DJANGO_CSRF_TRUSTED_ORIGINS", default=[], validate=trusted_origin
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 # Requests larger than this are refused with 400 before a view runs.
-DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_MAX_BODY_BYTES", default=256 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int(
+    "DJANGO_MAX_BODY_BYTES", default=256 * 1024, min_value=1
+)
 # Honour X-Forwarded-For only for this many trusted proxies in front of the
 # app; 0 (the default) means REMOTE_ADDR is the client.
-TRUSTED_PROXY = env.int("TRUSTED_PROXY", default=0)
+TRUSTED_PROXY = env.int("TRUSTED_PROXY", default=0, min_value=0)
 
 # CORS (django-cors-headers): only the Next.js origins may call the API.
 # ------------------------------------------------------------------------------
 CORS_ALLOWED_ORIGINS = env.list(
-    "CORS_ALLOWED_ORIGINS", default=["http://localhost:3000"]
+    "CORS_ALLOWED_ORIGINS", default=["http://localhost:3000"], validate=origin
 )
 CORS_URLS_REGEX = r"^/(api/|token$|revoke$|users/me/?$|items/)"
 
@@ -232,10 +252,10 @@ REST_FRAMEWORK = {
 # per login so that a rotated token can never be used again.
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(
-        seconds=env.int("JWT_ACCESS_LIFETIME_SECONDS", default=1800)
+        seconds=env.int("JWT_ACCESS_LIFETIME_SECONDS", default=1800, min_value=1)
     ),
     "REFRESH_TOKEN_LIFETIME": timedelta(
-        seconds=env.int("JWT_REFRESH_LIFETIME_SECONDS", default=604800)
+        seconds=env.int("JWT_REFRESH_LIFETIME_SECONDS", default=604800, min_value=1)
     ),
     "ROTATE_REFRESH_TOKENS": True,
     "UPDATE_LAST_LOGIN": True,
@@ -252,16 +272,23 @@ SIMPLE_JWT = {
 # ACCOUNTS
 # ------------------------------------------------------------------------------
 REGISTRATION_OPEN = env.bool("REGISTRATION_OPEN", default=True)
-FRONTEND_URL = env.str("FRONTEND_URL", default="http://localhost:3000")
+FRONTEND_URL = env.str(
+    "FRONTEND_URL", default="http://localhost:3000", validate=http_url
+)
 PASSWORD_RESET_PATH = env.str(
-    "PASSWORD_RESET_PATH", default="/reset-password?uid={uid}&token={token}"
+    "PASSWORD_RESET_PATH",
+    default="/reset-password?uid={uid}&token={token}",
+    validate=reset_path,
 )
 # A refresh token reused within this many seconds of its rotation is refused
 # without revoking the session: two browser tabs refreshing at once.
-REFRESH_REUSE_GRACE_SECONDS = env.float("REFRESH_REUSE_GRACE_SECONDS", default=2)
-if not 0 <= REFRESH_REUSE_GRACE_SECONDS <= 2:
-    raise ImproperlyConfigured("REFRESH_REUSE_GRACE_SECONDS must be within 0-2")
+REFRESH_REUSE_GRACE_SECONDS = env.float(
+    "REFRESH_REUSE_GRACE_SECONDS", default=2, min_value=0, max_value=2
+)
 LOGIN_RATE_LIMIT = env.str("LOGIN_RATE_LIMIT", default="")
+# {scope: (count, period in seconds)}, or None when LOGIN_RATE_LIMIT is "off".
+# Parsed here so that a bad rate stops the process rather than every sign-in.
+LOGIN_RATE_LIMITS = login_rate_limits(LOGIN_RATE_LIMIT)
 
 # EMAIL
 # ------------------------------------------------------------------------------
@@ -269,7 +296,9 @@ LOGIN_RATE_LIMIT = env.str("LOGIN_RATE_LIMIT", default="")
 # console. https://django-environ.readthedocs.io/en/latest/types.html#email-url
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@localhost")
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="noreply@localhost", validate=email_address
+)
 EMAIL_TIMEOUT = 10
 
 # OPENAPI (drf-spectacular)
@@ -291,11 +320,9 @@ SPECTACULAR_SETTINGS = {
 # LOGGING: everything to stdout; one JSON object per line in production,
 # readable lines in development (LOG_FORMAT=json|plain). Both escape values.
 # ------------------------------------------------------------------------------
-LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
-if LOG_FORMAT not in ("json", "plain"):
-    raise ImproperlyConfigured(
-        f"LOG_FORMAT must be 'json' or 'plain', not {LOG_FORMAT!r}"
-    )
+LOG_FORMAT = env.str(
+    "LOG_FORMAT", default="plain" if DEBUG else "json", choices=("json", "plain")
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

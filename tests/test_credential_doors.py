@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from accounts.models import Session
+from config.rates import login_rate_limits
 from tests.conftest import PASSWORD
 from tests.helpers import bearer
 
@@ -23,7 +24,7 @@ ADMIN_PASSWORD = "Adm1n-pass-word"
 @pytest.fixture
 def limits(settings):
     def set_limits(value, trusted_proxy=0):
-        settings.LOGIN_RATE_LIMIT = value
+        settings.LOGIN_RATE_LIMITS = login_rate_limits(value)
         settings.TRUSTED_PROXY = trusted_proxy
 
     return set_limits

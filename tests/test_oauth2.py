@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accounts.models import Session
 from accounts.sessions import session_open
+from config.rates import login_rate_limits
 from tests.conftest import PASSWORD
 from tests.helpers import claims_of, tampered
 
@@ -120,7 +121,7 @@ def test_malformed_json_at_the_token_endpoint_is_invalid_request(api_client, db)
 def test_the_token_endpoint_keeps_retry_after_past_the_limit(
     api_client, user, settings
 ):
-    settings.LOGIN_RATE_LIMIT = "ip=100/min,username=1/15min"
+    settings.LOGIN_RATE_LIMITS = login_rate_limits("ip=100/min,username=1/15min")
     password_grant(api_client, password="wrong")
 
     response = password_grant(api_client)

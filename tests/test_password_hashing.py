@@ -9,6 +9,7 @@ from django.contrib.auth.hashers import get_hasher, make_password
 from django.urls import reverse
 
 import config.settings as project_settings
+from config.rates import login_rate_limits
 from tests.conftest import PASSWORD
 
 User = get_user_model()
@@ -53,7 +54,7 @@ def test_pbkdf2_hashes_still_verify_and_are_upgraded_on_login(
 def test_unknown_usernames_take_about_as_long_as_wrong_passwords(
     real_hashers, api_client, user, settings
 ):
-    settings.LOGIN_RATE_LIMIT = "off"
+    settings.LOGIN_RATE_LIMITS = login_rate_limits("off")
     user.set_password(PASSWORD)  # an Argon2id hash, like every real user
     user.save()
 

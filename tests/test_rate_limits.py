@@ -8,6 +8,7 @@ from django.urls import reverse
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from accounts.limits import FixedWindowCounter, Rate, configured_rates
+from config.rates import login_rate_limits
 from tests.conftest import PASSWORD
 
 TOKEN_URL = reverse("accounts:token-obtain")
@@ -24,7 +25,7 @@ def attempt(client, password="wrong-password", username="john", ip=None, url=TOK
 @pytest.fixture
 def limits(settings):
     def set_limits(value, trusted_proxy=0):
-        settings.LOGIN_RATE_LIMIT = value
+        settings.LOGIN_RATE_LIMITS = login_rate_limits(value)
         settings.TRUSTED_PROXY = trusted_proxy
 
     return set_limits
@@ -40,12 +41,12 @@ def test_default_limits_are_strict():
 
 
 def test_limits_can_be_tuned_and_turned_off(settings):
-    settings.LOGIN_RATE_LIMIT = "ip=100/30s, username=10/h"
+    settings.LOGIN_RATE_LIMITS = login_rate_limits("ip=100/30s, username=10/h")
     assert configured_rates()["ip"] == Rate(100, 30)
     assert configured_rates()["username"] == Rate(10, 3600)
     assert configured_rates()["register"] == Rate(10, 3600)
 
-    settings.LOGIN_RATE_LIMIT = "off"
+    settings.LOGIN_RATE_LIMITS = login_rate_limits("off")
     assert configured_rates() is None
 
 
@@ -213,3 +214,13 @@ def test_an_unreachable_limit_store_is_a_503_not_a_500(api_client, user):
 
     assert response.status_code == 503
     assert response.json()["detail"] == "Temporarily unavailable, try again shortly."
+
+
+def test_a_bare_drf_rate_sets_the_per_ip_sign_in_limit(api_client, user, limits):
+    """LOGIN_RATE_LIMIT=5/min, as DRF writes a rate: once a 500 per sign-in."""
+    limits("5/min")
+
+    answers = [attempt(api_client, username=f"name{n}").status_code for n in range(6)]
+
+    assert answers == [401] * 5 + [429]
+    assert configured_rates()["username"] == Rate(5, 900)

@@ -1,14 +1,24 @@
-"""The settings module, run as a real process with a real environment."""
+"""
+The settings module, run with a real environment.
+
+Each bad value runs config/settings.py in this process (runpy, as an import
+would), which is fast enough to try one per variable; a few also run
+`django.setup()` in a process of their own, to show what an operator sees.
+"""
 
 import os
+import re
+import runpy
 import secrets
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 ROOT = Path(__file__).resolve().parent.parent
+SETTINGS_FILE = ROOT / "config" / "settings.py"
 
 PRODUCTION_ENV = {
     "DJANGO_DEBUG": "false",
@@ -20,16 +30,19 @@ PRODUCTION_ENV = {
 }
 
 
-def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {
+def clean_environ() -> dict[str, str]:
+    return {
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("DJANGO_", "JWT_")) and k != "PYTEST_CURRENT_TEST"
     }
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env={**clean, **env},
+        env={**clean_environ(), **env},
         capture_output=True,
         text=True,
         timeout=60,
@@ -72,3 +85,230 @@ def test_refresh_grace_period_cannot_exceed_two_seconds(grace):
 
     assert result.returncode != 0
     assert "REFRESH_REUSE_GRACE_SECONDS" in result.stderr
+
+
+# For every variable settings.py reads, values it must refuse.
+BAD_VALUES = [
+    ("DJANGO_DEBUG", "yes please"),
+    ("LOG_FORMAT", "xml"),
+    ("DJANGO_SECRET_KEY", "   "),
+    ("DJANGO_ALLOWED_HOSTS", "https://api.example.com"),
+    ("DATABASE_URL", "mongodb://db.example.com/app"),
+    ("DATABASE_URL", "postgres://db.example.com:five/app"),
+    ("DJANGO_CONN_MAX_AGE", "abc"),
+    ("DJANGO_CONN_MAX_AGE", "-1"),
+    ("DJANGO_CONN_HEALTH_CHECKS", "sometimes"),
+    ("REDIS_URL", "localhost:6379"),
+    ("REDIS_URL", "redis://cache.example.com/zero"),
+    ("DJANGO_SECURE_SSL_REDIRECT", "enabled"),
+    ("DJANGO_SECURE_HSTS_SECONDS", "1 year"),
+    ("DJANGO_SECURE_HSTS_SECONDS", "-1"),
+    ("DJANGO_SECURE_COOKIES", "y"),
+    ("DJANGO_SECURE_PROXY_SSL_HEADER", "https"),
+    ("DJANGO_CSRF_TRUSTED_ORIGINS", "admin.example.com"),
+    ("DJANGO_MAX_BODY_BYTES", "256k"),
+    ("DJANGO_MAX_BODY_BYTES", "0"),
+    ("TRUSTED_PROXY", "one"),
+    ("TRUSTED_PROXY", "-1"),
+    ("CORS_ALLOWED_ORIGINS", "http://localhost:3000/"),
+    ("CORS_ALLOWED_ORIGINS", "localhost:3000"),
+    ("JWT_ACCESS_LIFETIME_SECONDS", "30m"),
+    ("JWT_ACCESS_LIFETIME_SECONDS", "0"),
+    ("JWT_REFRESH_LIFETIME_SECONDS", "-604800"),
+    ("REGISTRATION_OPEN", "nope"),
+    ("FRONTEND_URL", "localhost:3000"),
+    ("PASSWORD_RESET_PATH", "/reset-password?uid={uid}"),
+    ("REFRESH_REUSE_GRACE_SECONDS", "2 seconds"),
+    ("REFRESH_REUSE_GRACE_SECONDS", "5"),
+    ("LOGIN_RATE_LIMIT", "5/fortnight"),
+    ("EMAIL_URL", "gmail://smtp.example.com"),
+    ("EMAIL_URL", "smtp+tls://smtp.example.com:submission"),
+    ("DEFAULT_FROM_EMAIL", "noreply"),
+]
+SETTINGS_VARIABLES = {variable for variable, _ in BAD_VALUES}
+SECRET = "hunter2-never-shown"
+
+
+@pytest.fixture
+def environment(monkeypatch) -> pytest.MonkeyPatch:
+    """No settings variable but a valid key, as a production server starts."""
+    for variable in SETTINGS_VARIABLES:
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+    return monkeypatch
+
+
+def run_settings() -> dict:
+    """Run config/settings.py afresh and return the settings it defines."""
+    return runpy.run_path(str(SETTINGS_FILE))
+
+
+def test_every_variable_settings_reads_has_a_bad_value_in_the_table():
+    """A variable added to settings.py needs a line in BAD_VALUES."""
+    read = set(re.findall(r'env\.\w+\(\s*"(\w+)"', SETTINGS_FILE.read_text()))
+
+    assert read == SETTINGS_VARIABLES
+
+
+def test_the_settings_load_without_any_variable(environment):
+    settings = run_settings()
+
+    assert settings["DEBUG"] is False
+    assert settings["LOGIN_RATE_LIMIT"] == ""
+    assert settings["LOGIN_RATE_LIMITS"]["ip"] == (20, 60)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"), BAD_VALUES, ids=[f"{v}={x}" for v, x in BAD_VALUES]
+)
+def test_a_bad_value_stops_the_settings_naming_the_variable_and_value(
+    environment, variable, value
+):
+    environment.setenv(variable, value)
+
+    with pytest.raises(ImproperlyConfigured) as caught:
+        run_settings()
+
+    message = str(caught.value)
+    assert message.startswith(variable)
+    if variable != "DJANGO_SECRET_KEY":
+        assert repr(value) in message
+        assert "expected" in message
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("DATABASE_URL", f"postgres://app:{SECRET}@db.example.com:five/app"),
+        ("DATABASE_URL", f"postgres://app:{SECRET}/x@db.example.com/app"),
+        ("DATABASE_URL", f"mongodb://app:{SECRET}@db.example.com/app"),
+        ("EMAIL_URL", f"gmail://me:{SECRET}@smtp.example.com"),
+        ("EMAIL_URL", f"smtp://me:{SECRET}@:587"),
+        ("REDIS_URL", f"redis://:{SECRET}@cache.example.com/zero"),
+        ("REDIS_URL", f"http://cache.example.com/0?password={SECRET}"),
+    ],
+)
+def test_a_refused_url_never_shows_its_password(environment, variable, value):
+    environment.setenv(variable, value)
+
+    with pytest.raises(ImproperlyConfigured) as caught:
+        run_settings()
+
+    assert str(caught.value).startswith(variable)
+    assert SECRET not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "setting", "expected"),
+    [
+        ("DJANGO_DEBUG", "Yes", "DEBUG", True),
+        ("DJANGO_DEBUG", "OFF", "DEBUG", False),
+        ("DJANGO_SECRET_KEY", "$HOME-" + SECRET, "SECRET_KEY", "$HOME-" + SECRET),
+        (
+            "DJANGO_ALLOWED_HOSTS",
+            ".example.com, [::1]",
+            "ALLOWED_HOSTS",
+            [
+                ".example.com",
+                "[::1]",
+            ],
+        ),
+        (
+            "CORS_ALLOWED_ORIGINS",
+            "https://app.example.com, http://localhost:3000",
+            "CORS_ALLOWED_ORIGINS",
+            ["https://app.example.com", "http://localhost:3000"],
+        ),
+        (
+            "DJANGO_CSRF_TRUSTED_ORIGINS",
+            "https://*.example.com",
+            "CSRF_TRUSTED_ORIGINS",
+            ["https://*.example.com"],
+        ),
+        (
+            "REDIS_URL",
+            "rediss://:pw@cache.example.com:6380/1",
+            "REDIS_URL",
+            ("rediss://:pw@cache.example.com:6380/1"),
+        ),
+        ("LOGIN_RATE_LIMIT", "5/min", "LOGIN_RATE_LIMIT", "5/min"),
+        ("REFRESH_REUSE_GRACE_SECONDS", "0.5", "REFRESH_REUSE_GRACE_SECONDS", 0.5),
+        (
+            "DEFAULT_FROM_EMAIL",
+            "Auth <a@example.com>",
+            "DEFAULT_FROM_EMAIL",
+            ("Auth <a@example.com>"),
+        ),
+    ],
+)
+def test_a_good_value_is_read(environment, variable, value, setting, expected):
+    environment.setenv(variable, value)
+
+    assert run_settings()[setting] == expected
+
+
+def test_a_bare_drf_rate_limits_sign_ins_per_ip(environment):
+    environment.setenv("LOGIN_RATE_LIMIT", "5/min")
+
+    assert run_settings()["LOGIN_RATE_LIMITS"]["ip"] == (5, 60)
+
+
+def test_login_rate_limit_off_turns_the_limits_off(environment):
+    environment.setenv("LOGIN_RATE_LIMIT", "off")
+
+    assert run_settings()["LOGIN_RATE_LIMITS"] is None
+
+
+# What an operator sees: `django.setup()` in a process of its own.
+PROCESS_CASES = {
+    "conn-max-age": {"DJANGO_CONN_MAX_AGE": "abc"},
+    "debug": {"DJANGO_DEBUG": "yes please"},
+    "rate": {"LOGIN_RATE_LIMIT": "5/fortnight"},
+    "database": {"DATABASE_URL": f"postgres://app:{SECRET}@db.example.com:x/app"},
+}
+
+
+@pytest.fixture(scope="module")
+def setups() -> dict[str, subprocess.CompletedProcess]:
+    """Start every case's process at once: each pays for a Python start-up."""
+    command = [sys.executable, "-c", "import django; django.setup()"]
+    base = {
+        **clean_environ(),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+    }
+    processes = {
+        case: subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env={**base, **variables},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for case, variables in PROCESS_CASES.items()
+    }
+    results = {}
+    for case, process in processes.items():
+        stdout, stderr = process.communicate(timeout=60)
+        results[case] = subprocess.CompletedProcess(
+            command, process.returncode, stdout, stderr
+        )
+    return results
+
+
+@pytest.mark.parametrize("case", PROCESS_CASES)
+def test_django_setup_exits_with_the_bad_variable_named(setups, case):
+    (variable,) = PROCESS_CASES[case]
+    result = setups[case]
+
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith(
+        f"django.core.exceptions.ImproperlyConfigured: {variable}"
+    )
+
+
+def test_django_setup_never_prints_a_database_password(setups):
+    assert "DATABASE_URL" in setups["database"].stderr
+    assert SECRET not in setups["database"].stderr

@@ -9,6 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from accounts.usernames import FOLDED_INDEX_NAME, user_by_username
+from config.rates import login_rate_limits
 from tests.conftest import PASSWORD
 
 User = get_user_model()
@@ -67,7 +68,7 @@ def test_sign_in_with_any_case_or_width_variant_reaches_the_same_account(
 
 
 def test_case_and_width_variants_share_one_lock(api_client, user, settings):
-    settings.LOGIN_RATE_LIMIT = "ip=100/min,username=3/15min"
+    settings.LOGIN_RATE_LIMITS = login_rate_limits("ip=100/min,username=3/15min")
     for typed in ("JOHN", "\uff4a\uff4f\uff48\uff4e", "John"):
         api_client.post(TOKEN_URL, {"username": typed, "password": "wrong"})
 
