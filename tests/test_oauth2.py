@@ -3,8 +3,11 @@
 revocation; RFC 6750's Bearer challenges on every protected endpoint.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts.models import Session
 from accounts.sessions import session_open
