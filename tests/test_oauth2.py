@@ -202,13 +202,16 @@ def test_no_token_gets_the_bare_challenge(api_client, db):
     assert response["WWW-Authenticate"] == 'Bearer realm="api"'
 
 
-@pytest.mark.parametrize("token", ["garbage", "ended", "tampered"])
+@pytest.mark.parametrize("token", ["garbage", "ended", "tampered", "expired"])
 def test_an_unusable_token_gets_an_invalid_token_challenge(api_client, user, token):
     tokens = session_open(user=user)
+    expired = AccessToken(tokens["access"])
+    expired.set_exp(lifetime=-timedelta(seconds=1))
     raw = {
         "garbage": "garbage",
         "ended": tokens["access"],
         "tampered": tampered(tokens["access"], user_id="999"),
+        "expired": str(expired),
     }[token]
     if token == "ended":
         Session.objects.update(revoked_at="2026-01-01T00:00:00Z")
