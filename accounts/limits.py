@@ -258,3 +258,11 @@ class PasswordChangeRateThrottle(CacheRateThrottle):
     def checks(self, request):
         user_id = getattr(request.user, "pk", None)
         return [("password_change", str(user_id) if user_id is not None else None)]
+
+
+class ReauthenticateRateThrottle(CacheRateThrottle):
+    """Re-authentications per user, whatever the password typed."""
+
+    def checks(self, request):
+        user_id = getattr(request.user, "pk", None)
+        return [("reauthenticate", str(user_id) if user_id is not None else None)]

@@ -45,6 +45,9 @@ class Session(models.Model):
     expires_at = models.DateTimeField(editable=False)
     ip_address = models.GenericIPAddressField(null=True, blank=True, editable=False)
     user_agent = models.CharField(max_length=512, blank=True, editable=False)
+    # The last time the user proved their password again in this session
+    # (POST /api/auth/reauthenticate/); sign-in itself counts as one.
+    reauthenticated_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_reason = models.CharField(
         max_length=32, choices=RevokeReason.choices, blank=True, editable=False

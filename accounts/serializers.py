@@ -134,6 +134,16 @@ class PasswordChangeSerializer(serializers.Serializer):
         return value
 
 
+class ReauthenticateSerializer(serializers.Serializer):
+    password = PasswordField(trim_whitespace=False)
+
+    def validate_password(self, value):
+        request = self.context["request"]
+        if not password_verify(request=request, user=request.user, password=value):
+            raise serializers.ValidationError("The password is not correct.")
+        return value
+
+
 class PasswordResetSerializer(serializers.Serializer):
     email = serializers.EmailField()
 

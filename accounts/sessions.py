@@ -198,6 +198,32 @@ def session_authenticate(token: Token) -> AbstractBaseUser:
     return user
 
 
+def session_reauthenticate(*, session_id: uuid.UUID) -> None:
+    """Record that the user proved their password again in this session."""
+    Session.objects.filter(pk=session_id).update(reauthenticated_at=timezone.now())
+
+
+def session_is_fresh(*, session_id: uuid.UUID) -> bool:
+    """
+    True when the session's password was proved within REAUTH_SECONDS: at
+    sign-in or by re-authenticating.
+    """
+    session = (
+        Session.objects.filter(pk=session_id)
+        .only("created_at", "reauthenticated_at")
+        .first()
+    )
+    if session is None:
+        return False
+    proved = max(filter(None, (session.created_at, session.reauthenticated_at)))
+    return timezone.now() - proved <= timedelta(seconds=settings.REAUTH_SECONDS)
+
+
+def session_id_of(token: Token) -> uuid.UUID | None:
+    """The session a validated token belongs to."""
+    return _session_id(token)
+
+
 def token_verify(*, raw_token: str) -> None:
     """Check that a token is genuine and that its session is still alive."""
     session_authenticate(_decode(UntypedToken, raw_token))

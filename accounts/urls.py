@@ -16,6 +16,11 @@ urlpatterns = [
     path("logout-all/", views.LogoutAllView.as_view(), name="logout-all"),
     path("register/", views.RegisterView.as_view(), name="register"),
     path(
+        "reauthenticate/",
+        views.ReauthenticateView.as_view(),
+        name="reauthenticate",
+    ),
+    path(
         "password/change/",
         views.PasswordChangeView.as_view(),
         name="password-change",

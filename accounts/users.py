@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from accounts.events import auth_event_log
 from accounts.usernames import username_normalize
@@ -33,3 +33,29 @@ def user_register(*, username: str, password: str, email: str = "") -> User:
         raise ValidationError({"username": [USERNAME_TAKEN]}) from exc
     auth_event_log("user_registered", user_id=user.pk)
     return user
+
+
+class StaffCannotDeleteThemselves(PermissionDenied):
+    default_detail = "Staff accounts are deleted by another administrator."
+    default_code = "staff_account"
+
+    def __init__(self):
+        super().__init__({"detail": self.default_detail, "code": self.default_code})
+
+
+def user_delete(*, user: User) -> None:
+    """
+    Delete an account with everything it owns: its items and its sessions,
+    so every token of it is refused on its next use.
+
+    Deleted, not anonymised: nothing of the person stays behind, and the
+    username becomes free again. Staff are refused, so that an access token
+    of an administrator cannot erase the account (and its audit trail) by
+    itself.
+    """
+    if user.is_staff or user.is_superuser:
+        raise StaffCannotDeleteThemselves
+    user_id = user.pk
+    with transaction.atomic():
+        user.delete()
+    auth_event_log("user_deleted", user_id=user_id)

@@ -12,17 +12,20 @@ from accounts import passwords, sessions, users
 from accounts.limits import (
     PasswordChangeRateThrottle,
     PasswordResetRateThrottle,
+    ReauthenticateRateThrottle,
     RegisterRateThrottle,
 )
 from accounts.models import Session
 from accounts.network import client_ip_for_storage, user_agent
 from accounts.oauth2 import NoStoreMixin
+from accounts.permissions import FreshSession
 from accounts.serializers import (
     DetailSerializer,
     LoginSerializer,
     PasswordChangeSerializer,
     PasswordResetConfirmSerializer,
     PasswordResetSerializer,
+    ReauthenticateSerializer,
     RefreshInputSerializer,
     RegisterSerializer,
     SessionSerializer,
@@ -30,6 +33,7 @@ from accounts.serializers import (
     UserSerializer,
     VerifyInputSerializer,
 )
+from api.schema import ErrorSerializer
 
 # SimpleJWT's TokenViewBase: no authentication, no permission, and a 401 that
 # carries `WWW-Authenticate: Bearer realm="api"`.
@@ -159,6 +163,25 @@ class PasswordChangeView(NoStoreMixin, GenericAPIView):
         return Response(tokens)
 
 
+class ReauthenticateView(GenericAPIView):
+    """
+    Prove the password again, so that this session may, for REAUTH_SECONDS,
+    change the email, delete the account or change factors.
+
+    A wrong password is a failed sign-in: it counts toward the same limits.
+    """
+
+    serializer_class = ReauthenticateSerializer
+    throttle_classes = [ReauthenticateRateThrottle]
+
+    @extend_schema(responses={204: None})
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        sessions.session_reauthenticate(session_id=sessions.session_id_of(request.auth))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class PasswordResetView(GenericAPIView):
     """
     Email a reset link if the address belongs to an account.
@@ -234,6 +257,21 @@ class UserViewSet(viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         serializer.save()
         return Response(serializer.data)
+
+    @extend_schema(request=None, responses={204: None, 403: ErrorSerializer})
+    @me.mapping.delete
+    def delete_me(self, request):
+        """
+        Delete the account, its items and its sessions; needs a fresh session.
+        Staff and superusers cannot delete themselves here (403).
+        """
+        users.user_delete(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def get_permissions(self):
+        if self.request is not None and self.request.method == "DELETE":
+            return [*super().get_permissions(), FreshSession()]
+        return super().get_permissions()
 
 
 @extend_schema(exclude=True)

@@ -24,6 +24,8 @@ DEFAULT_LOGIN_RATES = {
     "reset_email": "3/h",
     # Password changes (right or wrong old password) by one user.
     "password_change": "5/min",
+    # Re-authentications (right or wrong password) by one user.
+    "reauthenticate": "5/min",
 }
 
 # DRF's spellings (it reads only the first letter: s, m, h, d), their

@@ -285,6 +285,9 @@ PASSWORD_RESET_PATH = env.str(
 REFRESH_REUSE_GRACE_SECONDS = env.float(
     "REFRESH_REUSE_GRACE_SECONDS", default=2, min_value=0, max_value=2
 )
+# Email change, account deletion and turning factors on or off need a
+# session whose password was proved within this many seconds.
+REAUTH_SECONDS = env.int("REAUTH_SECONDS", default=300, min_value=1)
 LOGIN_RATE_LIMIT = env.str("LOGIN_RATE_LIMIT", default="")
 # {scope: (count, period in seconds)}, or None when LOGIN_RATE_LIMIT is "off".
 # Parsed here so that a bad rate stops the process rather than every sign-in.

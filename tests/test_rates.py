@@ -12,6 +12,7 @@ DEFAULTS = {
     "reset": (10, 3600),
     "reset_email": (3, 3600),
     "password_change": (5, 60),
+    "reauthenticate": (5, 60),
 }
 
 

@@ -121,6 +121,8 @@ BAD_VALUES = [
     ("REFRESH_REUSE_GRACE_SECONDS", "2 seconds"),
     ("REFRESH_REUSE_GRACE_SECONDS", "5"),
     ("LOGIN_RATE_LIMIT", "5/fortnight"),
+    ("REAUTH_SECONDS", "5 minutes"),
+    ("REAUTH_SECONDS", "0"),
     ("EMAIL_URL", "gmail://smtp.example.com"),
     ("EMAIL_URL", "smtp+tls://smtp.example.com:submission"),
     ("DEFAULT_FROM_EMAIL", "noreply"),
