@@ -24,7 +24,8 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "JWT_")) and k != "PYTEST_CURRENT_TEST"
+        if not k.startswith(("DJANGO_", "JWT_", "TASKS_"))
+        and k != "PYTEST_CURRENT_TEST"
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -72,3 +73,34 @@ def test_refresh_grace_period_cannot_exceed_two_seconds(grace):
 
     assert result.returncode != 0
     assert "REFRESH_REUSE_GRACE_SECONDS" in result.stderr
+
+
+PRINT_TASKS_BACKEND = (
+    "from django_tasks import task_backends; "
+    "print(type(task_backends['default']).__name__)"
+)
+
+
+@pytest.mark.parametrize(
+    ("env", "backend"),
+    [
+        ({"DJANGO_DEBUG": "true"}, "ImmediateBackend"),
+        (PRODUCTION_ENV, "DatabaseBackend"),
+        ({**PRODUCTION_ENV, "TASKS_BACKEND": "immediate"}, "ImmediateBackend"),
+        ({"DJANGO_DEBUG": "true", "TASKS_BACKEND": "database"}, "DatabaseBackend"),
+    ],
+)
+def test_tasks_run_in_the_request_in_development_and_queue_in_production(env, backend):
+    result = manage("shell", "--no-imports", "-c", PRINT_TASKS_BACKEND, **env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == backend
+
+
+def test_an_unknown_tasks_backend_refuses_to_start():
+    result = manage("check", DJANGO_DEBUG="true", TASKS_BACKEND="celery")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: TASKS_BACKEND must be one of immediate, database" in (
+        result.stderr
+    )
