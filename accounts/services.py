@@ -12,12 +12,8 @@ from typing import TypedDict
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, update_last_login
-from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from rest_framework_simplejwt.exceptions import (
     AuthenticationFailed,
     InvalidToken,
@@ -29,6 +25,7 @@ from rest_framework_simplejwt.utils import datetime_from_epoch, get_md5_hash_pas
 
 from accounts.models import Session
 from accounts.selectors import user_for_session
+from accounts.tasks import password_reset_mails_send
 from accounts.throttling import login_failures_clear
 
 User = get_user_model()
@@ -295,40 +292,15 @@ def user_change_password(
 
 def password_reset_request(*, email: str) -> None:
     """
-    Email a reset link to every active user with this address.
+    Queue a reset link for every active user with this address.
 
-    Nothing is returned or raised either way, so the caller cannot tell
-    whether the address belongs to an account; a mail server that is down is
-    logged, not reported.
+    The request enqueues one task carrying only the address, known or not,
+    and the worker looks the users up and sends the mail
+    (accounts.tasks.password_reset_mails_send). So neither the answer nor
+    its timing tells whether the address belongs to an account, and a slow
+    or unreachable mail server never holds a request up.
     """
-    users = User.objects.filter(email__iexact=email, is_active=True)
-    for user in users:
-        if not user.has_usable_password():
-            continue
-        link = settings.FRONTEND_URL.rstrip("/") + settings.PASSWORD_RESET_PATH.format(
-            uid=urlsafe_base64_encode(force_bytes(user.pk)),
-            token=default_token_generator.make_token(user),
-        )
-        try:
-            send_mail(
-                subject="Reset your password",
-                message=(
-                    f"Hello {user.get_username()},\n\n"
-                    "Someone asked to reset the password of your account. "
-                    f"If it was you, open this link:\n\n{link}\n\n"
-                    "If it was not you, ignore this email."
-                ),
-                from_email=None,
-                recipient_list=[user.email],
-            )
-        except Exception:
-            logger.exception(
-                "password_reset_mail_failed user_id=%s",
-                user.pk,
-                extra={"event": "password_reset_mail_failed", "user_id": user.pk},
-            )
-        else:
-            auth_event_log("password_reset_requested", user_id=user.pk)
+    password_reset_mails_send.enqueue(email=User.objects.normalize_email(email))
 
 
 @transaction.atomic
