@@ -3,19 +3,15 @@ The password lifecycle: checking one for a signed-in user, changing it,
 and resetting it by email.
 """
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
 from django.db import transaction
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from accounts.events import auth_event_log
 from accounts.limits import login_failures_clear, sign_in_attempt_start
 from accounts.models import Session
 from accounts.sessions import TokenPair, session_open, user_sessions_revoke
+from accounts.tasks import password_reset_mails_send
 
 User = get_user_model()
 
@@ -59,36 +55,15 @@ def user_change_password(
 
 def password_reset_request(*, email: str) -> None:
     """
-    Email a reset link to every active user with this address.
+    Queue a reset link for every active user with this address.
 
-    Nothing is returned or raised either way, so the caller cannot tell
-    whether the address belongs to an account; a mail server that is down is
-    logged, not reported.
+    The request enqueues one task carrying only the address, known or not,
+    and the worker looks the users up and sends the mail
+    (accounts.tasks.password_reset_mails_send). So neither the answer nor
+    its timing tells whether the address belongs to an account, and a slow
+    or unreachable mail server never holds a request up.
     """
-    users = User.objects.filter(email__iexact=email, is_active=True)
-    for user in users:
-        if not user.has_usable_password():
-            continue
-        link = settings.FRONTEND_URL.rstrip("/") + settings.PASSWORD_RESET_PATH.format(
-            uid=urlsafe_base64_encode(force_bytes(user.pk)),
-            token=default_token_generator.make_token(user),
-        )
-        try:
-            send_mail(
-                subject="Reset your password",
-                message=(
-                    f"Hello {user.get_username()},\n\n"
-                    "Someone asked to reset the password of your account. "
-                    f"If it was you, open this link:\n\n{link}\n\n"
-                    "If it was not you, ignore this email."
-                ),
-                from_email=None,
-                recipient_list=[user.email],
-            )
-        except Exception:
-            auth_event_log("password_reset_mail_failed", level=40, user_id=user.pk)
-        else:
-            auth_event_log("password_reset_requested", user_id=user.pk)
+    password_reset_mails_send.enqueue(email=User.objects.normalize_email(email))
 
 
 @transaction.atomic

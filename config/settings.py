@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "api",
 ]
@@ -303,6 +305,25 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="noreply@localhost", validate=email_address
 )
 EMAIL_TIMEOUT = 10
+
+# TASKS (django-tasks, the backport of Django 6's django.tasks)
+# ------------------------------------------------------------------------------
+# Account mail goes out from a task, so that a request does the same work
+# whether or not its address has an account. "database" (django-tasks-db)
+# queues tasks in a table that bin/serve's worker (manage.py db_worker)
+# drains, so a queued mail survives a crash; "immediate" runs them inside the
+# request, for development and tests.
+# https://github.com/RealOrangeOne/django-tasks-db
+TASKS_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS_BACKEND = env.str(
+    "TASKS_BACKEND",
+    default="immediate" if DEBUG else "database",
+    choices=tuple(TASKS_BACKENDS),
+)
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[TASKS_BACKEND]}}
 
 # OPENAPI (drf-spectacular)
 # ------------------------------------------------------------------------------

@@ -17,6 +17,18 @@ def _fast_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    """
+    Run tasks inside the request, so that a test reads their mail in
+    mail.outbox at once. Set here rather than through TASKS_BACKEND in the
+    environment, which the live servers the tests start would inherit.
+    """
+    settings.TASKS = {
+        "default": {"BACKEND": settings.TASKS_BACKENDS["immediate"]},
+    }
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Rate-limit counters live in the cache; each test starts from zero."""
     cache.clear()

@@ -224,13 +224,17 @@ def test_password_reset_sends_nothing_for_inactive_users(api_client, user):
     assert mail.outbox == []
 
 
-def test_password_reset_survives_a_mail_server_that_is_down(api_client, user):
-    with mock.patch("accounts.passwords.send_mail", side_effect=ConnectionRefusedError):
+def test_password_reset_survives_a_mail_server_that_is_down(api_client, user, caplog):
+    with mock.patch("accounts.mail.send_mail", side_effect=ConnectionRefusedError):
         response = api_client.post(RESET_URL, {"email": user.email})
 
     unknown = api_client.post(RESET_URL, {"email": "nobody@example.com"})
     assert response.status_code == 202
     assert response.content == unknown.content
+    events = [r for r in caplog.records if hasattr(r, "event")]
+    assert [(r.levelname, r.event, r.user_id) for r in events] == [
+        ("ERROR", "password_reset_mail_failed", user.pk)
+    ]
 
 
 def test_password_reset_with_a_bad_email_is_a_400(api_client, db):

@@ -34,7 +34,8 @@ def clean_environ() -> dict[str, str]:
     return {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "JWT_")) and k != "PYTEST_CURRENT_TEST"
+        if not k.startswith(("DJANGO_", "JWT_", "TASKS_"))
+        and k != "PYTEST_CURRENT_TEST"
     }
 
 
@@ -123,6 +124,7 @@ BAD_VALUES = [
     ("LOGIN_RATE_LIMIT", "5/fortnight"),
     ("REAUTH_SECONDS", "5 minutes"),
     ("REAUTH_SECONDS", "0"),
+    ("TASKS_BACKEND", "celery"),
     ("EMAIL_URL", "gmail://smtp.example.com"),
     ("EMAIL_URL", "smtp+tls://smtp.example.com:submission"),
     ("DEFAULT_FROM_EMAIL", "noreply"),
@@ -314,3 +316,34 @@ def test_django_setup_exits_with_the_bad_variable_named(setups, case):
 def test_django_setup_never_prints_a_database_password(setups):
     assert "DATABASE_URL" in setups["database"].stderr
     assert SECRET not in setups["database"].stderr
+
+
+PRINT_TASKS_BACKEND = (
+    "from django_tasks import task_backends; "
+    "print(type(task_backends['default']).__name__)"
+)
+
+
+@pytest.mark.parametrize(
+    ("env", "backend"),
+    [
+        ({"DJANGO_DEBUG": "true"}, "ImmediateBackend"),
+        (PRODUCTION_ENV, "DatabaseBackend"),
+        ({**PRODUCTION_ENV, "TASKS_BACKEND": "immediate"}, "ImmediateBackend"),
+        ({"DJANGO_DEBUG": "true", "TASKS_BACKEND": "database"}, "DatabaseBackend"),
+    ],
+)
+def test_tasks_run_in_the_request_in_development_and_queue_in_production(env, backend):
+    result = manage("shell", "--no-imports", "-c", PRINT_TASKS_BACKEND, **env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == backend
+
+
+def test_an_unknown_tasks_backend_refuses_to_start():
+    result = manage("check", DJANGO_DEBUG="true", TASKS_BACKEND="celery")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: TASKS_BACKEND='celery' is not valid" in (
+        result.stderr
+    )
