@@ -266,3 +266,11 @@ class ReauthenticateRateThrottle(CacheRateThrottle):
     def checks(self, request):
         user_id = getattr(request.user, "pk", None)
         return [("reauthenticate", str(user_id) if user_id is not None else None)]
+
+
+class VerifyResendRateThrottle(CacheRateThrottle):
+    """Verification mails one user asks for again (sign-up's does not count)."""
+
+    def checks(self, request):
+        user_id = getattr(request.user, "pk", None)
+        return [("verify_resend", str(user_id) if user_id is not None else None)]

@@ -44,3 +44,68 @@ def password_reset_mail_send(*, user: AbstractBaseUser) -> None:
         from_email=None,
         recipient_list=[user.email],
     )
+
+
+def frontend_link(path_template: str, **fields) -> str:
+    return settings.FRONTEND_URL.rstrip("/") + path_template.format(**fields)
+
+
+def masked(email: str) -> str:
+    """`n***@example.com`: enough to recognise an address, not to harvest it."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}"
+
+
+def email_verification_mail_send(*, user: AbstractBaseUser, key: str) -> None:
+    link = frontend_link(settings.EMAIL_VERIFY_PATH, key=key)
+    send_mail(
+        subject="Verify your email address",
+        message=(
+            f"Hello {user.get_username()},\n\n"
+            "Open this link to confirm that this is your email address:\n\n"
+            f"{link}\n\n"
+            "If you did not create an account, ignore this email."
+        ),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+def email_change_mail_send(*, user: AbstractBaseUser, new_email: str, key: str) -> None:
+    link = frontend_link(settings.EMAIL_CHANGE_PATH, key=key)
+    send_mail(
+        subject="Confirm your new email address",
+        message=(
+            f"Hello {user.get_username()},\n\n"
+            "Someone signed in to your account asked to use this address for "
+            f"it. If it was you, open this link to confirm:\n\n{link}\n\n"
+            "If it was not you, ignore this email: nothing changes."
+        ),
+        from_email=None,
+        recipient_list=[new_email],
+    )
+
+
+def email_changed_notice_send(*, old_email: str, new_email: str) -> None:
+    send_mail(
+        subject="Your email address was changed",
+        message=(
+            f"The email address of your account was changed to {masked(new_email)}.\n\n"
+            "If it wasn't you, reset your password now and contact us."
+        ),
+        from_email=None,
+        recipient_list=[old_email],
+    )
+
+
+def account_deleted_notice_send(*, email: str, username: str) -> None:
+    send_mail(
+        subject="Your account was deleted",
+        message=(
+            f"Hello {username},\n\n"
+            "Your account and everything in it was deleted, as asked from a "
+            "signed-in session. If it wasn't you, contact us at once."
+        ),
+        from_email=None,
+        recipient_list=[email],
+    )

@@ -28,6 +28,7 @@ class Session(models.Model):
         DEACTIVATED = "deactivated", "user deactivated"
         ADMIN = "admin", "revoked by staff"
         USER = "user", "revoked by the user"
+        EMAIL_CHANGE = "email_change", "email changed"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(
@@ -66,3 +67,30 @@ class Session(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class VerifiedEmail(models.Model):
+    """
+    The address a user proved to receive mail at, and when.
+
+    Verification belongs to an address, not to the account: once the user's
+    email is another one, this row no longer vouches for it.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="verified_email",
+    )
+    address = models.EmailField(max_length=254)
+    verified_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "verified email"
+
+    def __str__(self):
+        return f"{self.address} since {self.verified_at:%Y-%m-%d %H:%M}"
+
+    def vouches_for(self, email: str) -> bool:
+        return bool(email) and self.address.lower() == email.lower()

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import sessions
+from accounts.email_addresses import sign_in_verified_email_check
 from accounts.limits import LimitsUnavailable
 from accounts.network import client_ip_for_storage, user_agent
 from accounts.serializers import LoginSerializer
@@ -57,8 +58,10 @@ class OAuth2Error(Exception):
         status_code: int = status.HTTP_400_BAD_REQUEST,
         wait: float | None = None,
         fields=None,
+        code: str | None = None,
     ):
         super().__init__(description)
+        self.code = code
         self.error = error
         self.description = description
         self.status_code = status_code
@@ -73,6 +76,8 @@ class OAuth2Error(Exception):
         }
         if self.fields:
             body["fields"] = self.fields
+        if self.code:
+            body["code"] = self.code
         headers = {"Retry-After": str(int(self.wait))} if self.wait else None
         return Response(body, status=self.status_code, headers=headers)
 
@@ -205,6 +210,7 @@ class TokenEndpointView(OAuth2View):
 
     def password_grant(self, request) -> sessions.TokenPair:
         serializer = self.validated(PasswordGrantSerializer, request.data)
+        sign_in_verified_email_check(user=serializer.user)
         return sessions.session_open(
             user=serializer.user,
             ip_address=client_ip_for_storage(request),
@@ -257,6 +263,14 @@ def _as_oauth2_error(exc) -> OAuth2Error | None:
             "temporarily_unavailable",
             str(exc.detail),
             status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+        )
+    if isinstance(exc, exceptions.PermissionDenied):
+        # A refusal with its own code, such as `email_unverified`.
+        return OAuth2Error(
+            "invalid_grant",
+            _message(exc.detail),
+            status_code=exc.status_code,
+            code=str(exc.detail["code"]) if isinstance(exc.detail, dict) else None,
         )
     if isinstance(exc, exceptions.AuthenticationFailed):
         return OAuth2Error("invalid_grant", _message(exc.detail))

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db import connections, router
 from django.utils import timezone
 
-from accounts.models import Session
+from accounts.models import Session, VerifiedEmail
 
 User = get_user_model()
 
@@ -17,8 +17,9 @@ def user_for_session(session_id: uuid.UUID):
     Return the user of a session in one query by the session's primary key,
     or None if there is no such session.
 
-    The user carries two extra attributes: `session_live` (not revoked, not
-    expired) and `session_refresh_jti`.
+    The user carries three extra attributes: `session_live` (not revoked,
+    not expired), `session_refresh_jti` and `verified_email_address` (or
+    None), the last for `email_verified` in /api/users/me/.
 
     This runs on every authenticated request, so the statement is written
     out and built once per connection: through the ORM, building the
@@ -38,13 +39,14 @@ def user_for_session(session_id: uuid.UUID):
         row = cursor.fetchone()
     if row is None:
         return None
-    *values, refresh_jti, live = row
+    *values, refresh_jti, live, verified_address = row
     for index, column, converters in statement.converters:
         for convert in converters:
             values[index] = convert(values[index], column, connection)
     user = User.from_db(alias, statement.attnames, values)
     user.session_refresh_jti = refresh_jti
     user.session_live = bool(live)
+    user.verified_email_address = verified_address
     return user
 
 
@@ -55,12 +57,15 @@ class _Statement:
         quote = connection.ops.quote_name
         fields = User._meta.concrete_fields
         users, sessions = quote(User._meta.db_table), quote(Session._meta.db_table)
+        verified = quote(VerifiedEmail._meta.db_table)
         columns = ", ".join(f"u.{quote(field.column)}" for field in fields)
         self.sql = (
             f"SELECT {columns}, s.{quote('refresh_jti')},"  # noqa: S608
-            f" (s.{quote('revoked_at')} IS NULL AND s.{quote('expires_at')} > %s)"
+            f" (s.{quote('revoked_at')} IS NULL AND s.{quote('expires_at')} > %s),"
+            f" v.{quote('address')}"
             f" FROM {sessions} s INNER JOIN {users} u"
             f" ON u.{quote(User._meta.pk.column)} = s.{quote('user_id')}"
+            f" LEFT JOIN {verified} v ON v.{quote('user_id')} = s.{quote('user_id')}"
             f" WHERE s.{quote('id')} = %s"
         )
         self.attnames = [field.attname for field in fields]

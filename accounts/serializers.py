@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -6,6 +7,7 @@ from django.utils.http import urlsafe_base64_decode
 from rest_framework import serializers
 from rest_framework_simplejwt.serializers import PasswordField, TokenObtainSerializer
 
+from accounts.email_addresses import email_is_verified
 from accounts.models import Session
 from accounts.passwords import password_verify
 from accounts.sessions import SESSION_CLAIM
@@ -31,6 +33,7 @@ class UserSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     username = serializers.CharField(read_only=True)
     email = serializers.EmailField(read_only=True)
+    email_verified = serializers.SerializerMethodField()
     first_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
     last_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
     is_staff = serializers.BooleanField(read_only=True)
@@ -45,11 +48,15 @@ class UserSerializer(serializers.Serializer):
             "id": instance.pk,
             "username": instance.username,
             "email": instance.email,
+            "email_verified": self.get_email_verified(instance),
             "first_name": instance.first_name,
             "last_name": instance.last_name,
             "is_staff": instance.is_staff,
             "date_joined": _timestamp.to_representation(instance.date_joined),
         }
+
+    def get_email_verified(self, instance) -> bool:
+        return email_is_verified(instance)
 
     def update(self, instance, validated_data):
         for field, value in validated_data.items():
@@ -113,6 +120,11 @@ class RegisterSerializer(serializers.Serializer):
         return value
 
     def validate(self, attrs):
+        # Checked here, not in validate_email: a left-out field skips that.
+        if settings.REQUIRE_VERIFIED_EMAIL and not attrs.get("email"):
+            raise serializers.ValidationError(
+                {"email": ["An email address is required: it must be verified."]}
+            )
         # The validators compare the password with the username and email.
         candidate = User(username=attrs["username"], email=attrs.get("email", ""))
         _validate_password(attrs["password"], candidate, field="password")
@@ -142,6 +154,16 @@ class ReauthenticateSerializer(serializers.Serializer):
         if not password_verify(request=request, user=request.user, password=value):
             raise serializers.ValidationError("The password is not correct.")
         return value
+
+
+class EmailKeySerializer(serializers.Serializer):
+    """The key of a link mailed to prove an address."""
+
+    key = serializers.CharField(max_length=1024)
+
+
+class EmailChangeSerializer(serializers.Serializer):
+    new_email = serializers.EmailField(max_length=254)
 
 
 class PasswordResetSerializer(serializers.Serializer):

@@ -15,6 +15,18 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("logout-all/", views.LogoutAllView.as_view(), name="logout-all"),
     path("register/", views.RegisterView.as_view(), name="register"),
+    path("email/verify/", views.EmailVerifyView.as_view(), name="email-verify"),
+    path(
+        "email/verify/resend/",
+        views.EmailVerifyResendView.as_view(),
+        name="email-verify-resend",
+    ),
+    path("email/change/", views.EmailChangeView.as_view(), name="email-change"),
+    path(
+        "email/change/confirm/",
+        views.EmailChangeConfirmView.as_view(),
+        name="email-change-confirm",
+    ),
     path(
         "reauthenticate/",
         views.ReauthenticateView.as_view(),

@@ -4,7 +4,9 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
+from accounts.email_addresses import email_is_verified, email_verification_request
 from accounts.events import auth_event_log
+from accounts.tasks import account_deleted_notice_send
 from accounts.usernames import username_normalize
 
 User = get_user_model()
@@ -32,6 +34,7 @@ def user_register(*, username: str, password: str, email: str = "") -> User:
     except IntegrityError as exc:
         raise ValidationError({"username": [USERNAME_TAKEN]}) from exc
     auth_event_log("user_registered", user_id=user.pk)
+    email_verification_request(user=user)
     return user
 
 
@@ -55,7 +58,10 @@ def user_delete(*, user: User) -> None:
     """
     if user.is_staff or user.is_superuser:
         raise StaffCannotDeleteThemselves
-    user_id = user.pk
+    user_id, username = user.pk, user.get_username()
+    verified_address = user.email if email_is_verified(user) else ""
     with transaction.atomic():
         user.delete()
     auth_event_log("user_deleted", user_id=user_id)
+    if verified_address:
+        account_deleted_notice_send.enqueue(email=verified_address, username=username)

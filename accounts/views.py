@@ -4,16 +4,17 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework_simplejwt.views import TokenViewBase
 
-from accounts import passwords, sessions, users
+from accounts import email_addresses, passwords, sessions, users
 from accounts.limits import (
     PasswordChangeRateThrottle,
     PasswordResetRateThrottle,
     ReauthenticateRateThrottle,
     RegisterRateThrottle,
+    VerifyResendRateThrottle,
 )
 from accounts.models import Session
 from accounts.network import client_ip_for_storage, user_agent
@@ -21,6 +22,8 @@ from accounts.oauth2 import NoStoreMixin
 from accounts.permissions import FreshSession
 from accounts.serializers import (
     DetailSerializer,
+    EmailChangeSerializer,
+    EmailKeySerializer,
     LoginSerializer,
     PasswordChangeSerializer,
     PasswordResetConfirmSerializer,
@@ -58,6 +61,7 @@ class LoginView(NoStoreMixin, TokenViewBase):
     def sign_in(self, request) -> sessions.TokenPair:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        email_addresses.sign_in_verified_email_check(user=serializer.user)
         return sessions.session_open(
             user=serializer.user,
             ip_address=client_ip_for_storage(request),
@@ -179,6 +183,78 @@ class ReauthenticateView(GenericAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         sessions.session_reauthenticate(session_id=sessions.session_id_of(request.auth))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class EmailVerifyView(GenericAPIView):
+    """
+    Mark an address verified with the key from its link. No Bearer needed:
+    the link may be opened on a device that is not signed in.
+    """
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    serializer_class = EmailKeySerializer
+
+    @extend_schema(responses={204: None})
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        email_addresses.email_verify(key=serializer.validated_data["key"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class EmailVerifyResendView(GenericAPIView):
+    """Mail the verification link again (3 an hour)."""
+
+    serializer_class = None
+    throttle_classes = [VerifyResendRateThrottle]
+
+    @extend_schema(request=None, responses={202: DetailSerializer})
+    def post(self, request):
+        email_addresses.email_verification_request(user=request.user)
+        return Response(
+            {"detail": "If your address is not verified yet, a link is on its way."},
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+class EmailChangeView(GenericAPIView):
+    """
+    Ask to move the account to another address; a fresh session is needed.
+    The change happens when the link mailed to the new address is opened.
+    """
+
+    serializer_class = EmailChangeSerializer
+    permission_classes = [IsAuthenticated, FreshSession]
+
+    @extend_schema(responses={202: DetailSerializer})
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        email_addresses.email_change_request(
+            user=request.user,
+            new_email=serializer.validated_data["new_email"],
+            session_id=str(sessions.session_id_of(request.auth)),
+        )
+        return Response(
+            {"detail": "Check your new inbox for a link to confirm the change."},
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+class EmailChangeConfirmView(GenericAPIView):
+    """Move the account to its new address with the key from the link."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    serializer_class = EmailKeySerializer
+
+    @extend_schema(responses={204: None})
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        email_addresses.email_change_confirm(key=serializer.validated_data["key"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

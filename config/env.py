@@ -376,3 +376,16 @@ def reset_path(value: str) -> None:
             "a path starting with / that contains {uid} and {token} and no "
             "other {…} field, such as /reset-password?uid={uid}&token={token}"
         )
+
+
+def key_path(value: str) -> None:
+    """Accept a path that has the one field {key}, for an emailed link."""
+    try:
+        fields = {name for _, name, _, _ in string.Formatter().parse(value) if name}
+    except ValueError:
+        fields = None
+    if not value.startswith("/") or fields != {"key"}:
+        raise ValueError(
+            "a path starting with / that contains {key} and no other {…} "
+            "field, such as /verify-email?key={key}"
+        )

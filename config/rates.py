@@ -26,6 +26,8 @@ DEFAULT_LOGIN_RATES = {
     "password_change": "5/min",
     # Re-authentications (right or wrong password) by one user.
     "reauthenticate": "5/min",
+    # Verification mails one user asks to be sent again.
+    "verify_resend": "3/h",
 }
 
 # DRF's spellings (it reads only the first letter: s, m, h, d), their

@@ -18,6 +18,7 @@ from config.env import (
     email_address,
     host,
     http_url,
+    key_path,
     origin,
     redis_url,
     reset_path,
@@ -282,6 +283,19 @@ PASSWORD_RESET_PATH = env.str(
     default="/reset-password?uid={uid}&token={token}",
     validate=reset_path,
 )
+# Links mailed to prove an address: at sign-up (and on request), and to
+# confirm a change of address. Keys are signed, and expire.
+EMAIL_VERIFY_PATH = env.str(
+    "EMAIL_VERIFY_PATH", default="/verify-email?key={key}", validate=key_path
+)
+EMAIL_CHANGE_PATH = env.str(
+    "EMAIL_CHANGE_PATH", default="/confirm-email-change?key={key}", validate=key_path
+)
+EMAIL_KEY_LIFETIME_SECONDS = env.int(
+    "EMAIL_KEY_LIFETIME_SECONDS", default=3 * 86400, min_value=60
+)
+# Sign-in with an unverified address answers 403 `email_unverified`.
+REQUIRE_VERIFIED_EMAIL = env.bool("REQUIRE_VERIFIED_EMAIL", default=False)
 # A refresh token reused within this many seconds of its rotation is refused
 # without revoking the session: two browser tabs refreshing at once.
 REFRESH_REUSE_GRACE_SECONDS = env.float(

@@ -13,6 +13,7 @@ DEFAULTS = {
     "reset_email": (3, 3600),
     "password_change": (5, 60),
     "reauthenticate": (5, 60),
+    "verify_resend": (3, 3600),
 }
 
 

@@ -17,6 +17,7 @@ USER_FIELDS = {
     "id",
     "username",
     "email",
+    "email_verified",
     "first_name",
     "last_name",
     "is_staff",

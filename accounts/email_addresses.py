@@ -1,0 +1,188 @@
+"""
+Email addresses: proving one (verification) and moving to another (a change
+confirmed from the new inbox, with a notice to the old one).
+
+Keys are signed with SECRET_KEY (django.core.signing), expire after
+EMAIL_KEY_LIFETIME_SECONDS and carry the state they were issued for, so
+they need no table and work once: a verification key names the address it
+proves, which is then verified; a change key names the old address, which
+is then gone.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core import signing
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from rest_framework.exceptions import PermissionDenied, ValidationError
+
+from accounts.events import auth_event_log
+from accounts.models import Session, VerifiedEmail
+from accounts.sessions import user_sessions_revoke
+from accounts.tasks import (
+    email_change_mail_send,
+    email_changed_notice_send,
+    email_verification_mail_send,
+)
+
+User = get_user_model()
+
+VERIFY_SALT = "accounts.email.verify"
+CHANGE_SALT = "accounts.email.change"
+INVALID_KEY = "This link is invalid, has expired or has already been used."
+_UNSET = object()
+
+
+class EmailUnverified(PermissionDenied):
+    default_detail = (
+        "Verify your email address first: a new link is on its way to your inbox."
+    )
+    default_code = "email_unverified"
+
+    def __init__(self):
+        super().__init__({"detail": self.default_detail, "code": self.default_code})
+
+
+# Verification
+# ------------------------------------------------------------------------------
+
+
+def email_is_verified(user: AbstractBaseUser) -> bool:
+    """True when the user's current address is the one they verified."""
+    address = getattr(user, "verified_email_address", _UNSET)
+    if address is _UNSET:
+        address = (
+            VerifiedEmail.objects.filter(user=user)
+            .values_list("address", flat=True)
+            .first()
+        )
+    return (
+        bool(user.email)
+        and address is not None
+        and address.lower() == (user.email.lower())
+    )
+
+
+def email_verified_at(user: AbstractBaseUser):
+    record = VerifiedEmail.objects.filter(user=user).first()
+    return record.verified_at if record and record.vouches_for(user.email) else None
+
+
+def email_verification_key(user: AbstractBaseUser) -> str:
+    return signing.dumps({"u": user.pk, "e": user.email.lower()}, salt=VERIFY_SALT)
+
+
+def email_verification_request(*, user: AbstractBaseUser) -> None:
+    """Queue a verification link to the user's address, unless it is verified."""
+    if user.email and not email_is_verified(user):
+        email_verification_mail_send.enqueue(user_id=user.pk)
+
+
+def email_verify(*, key: str) -> AbstractBaseUser:
+    """Mark the address a key was issued for as verified; the key then is spent."""
+    data = _load(key, salt=VERIFY_SALT)
+    user = User.objects.filter(pk=data.get("u"), is_active=True).first()
+    if user is None or user.email.lower() != data.get("e") or email_is_verified(user):
+        raise ValidationError({"key": [INVALID_KEY]})
+    email_mark_verified(user=user)
+    auth_event_log("email_verified", user_id=user.pk)
+    return user
+
+
+def email_mark_verified(*, user: AbstractBaseUser) -> None:
+    VerifiedEmail.objects.update_or_create(
+        user=user, defaults={"address": user.email, "verified_at": timezone.now()}
+    )
+
+
+def sign_in_verified_email_check(*, user: AbstractBaseUser) -> None:
+    """
+    With REQUIRE_VERIFIED_EMAIL, refuse to sign in an unverified address
+    (403 `email_unverified`) and mail the link again, at most once an hour.
+    """
+    if not settings.REQUIRE_VERIFIED_EMAIL or email_is_verified(user):
+        return
+    if cache.add(f"verify-on-sign-in:{user.pk}", 1, timeout=3600):
+        email_verification_request(user=user)
+    auth_event_log("sign_in_refused_unverified", user_id=user.pk)
+    raise EmailUnverified
+
+
+# Change of address
+# ------------------------------------------------------------------------------
+
+
+def email_change_key(*, user_id: int, old: str, new: str, session_id: str) -> str:
+    return signing.dumps(
+        {"u": user_id, "o": old.lower(), "n": new, "s": session_id}, salt=CHANGE_SALT
+    )
+
+
+def email_change_request(
+    *, user: AbstractBaseUser, new_email: str, session_id: str
+) -> None:
+    """
+    Mail a confirmation link to the new address; nothing changes until it is
+    opened.
+
+    An address that another account uses gets no mail and the caller the
+    same answer, so the endpoint cannot tell which addresses have accounts.
+    """
+    new_email = User.objects.normalize_email(new_email)
+    if new_email.lower() == user.email.lower() or _taken(new_email, by_other=user):
+        auth_event_log("email_change_not_sent", user_id=user.pk)
+        return
+    email_change_mail_send.enqueue(
+        user_id=user.pk, new_email=new_email, session_id=session_id
+    )
+    auth_event_log("email_change_requested", user_id=user.pk)
+
+
+def email_change_confirm(*, key: str) -> AbstractBaseUser:
+    """
+    Move the account to the new address (verified: the link proved it), tell
+    the old address, and end every session but the one that asked.
+    """
+    data = _load(key, salt=CHANGE_SALT)
+    with transaction.atomic():
+        user = (
+            User.objects.select_for_update()
+            .filter(pk=data.get("u"), is_active=True)
+            .first()
+        )
+        if (
+            user is None
+            or user.email.lower() != data.get("o")
+            or _taken(data.get("n", ""), by_other=user)
+        ):
+            raise ValidationError({"key": [INVALID_KEY]})
+        old_email = user.email
+        user.email = data["n"]
+        user.save(update_fields=["email"])
+        email_mark_verified(user=user)
+        keep = Session.objects.filter(pk=data.get("s"), user=user).first()
+        user_sessions_revoke(
+            user=user, reason=Session.RevokeReason.EMAIL_CHANGE, keep=keep
+        )
+    if old_email:
+        email_changed_notice_send.enqueue(old_email=old_email, new_email=user.email)
+    auth_event_log("email_changed", user_id=user.pk)
+    return user
+
+
+def _taken(email: str, *, by_other: AbstractBaseUser) -> bool:
+    return User.objects.filter(email__iexact=email).exclude(pk=by_other.pk).exists()
+
+
+def _load(key: str, *, salt: str) -> dict:
+    try:
+        data = signing.loads(
+            key, salt=salt, max_age=settings.EMAIL_KEY_LIFETIME_SECONDS
+        )
+    except signing.BadSignature as exc:  # SignatureExpired is one
+        raise ValidationError({"key": [INVALID_KEY]}) from exc
+    if not isinstance(data, dict):
+        raise ValidationError({"key": [INVALID_KEY]})
+    return data
