@@ -5,7 +5,7 @@ import re
 import pytest
 from django.apps import apps
 from django.test import Client
-from django.urls import URLResolver, get_resolver, resolve
+from django.urls import URLResolver, get_resolver, resolve, reverse
 from rest_framework.test import APIClient
 
 from accounts.models import Session
@@ -115,7 +115,7 @@ def test_options_on_every_route_is_never_a_server_error(regex, identities, path_
 
 
 def test_options_on_logout_all_with_a_token_describes_the_view(auth_client):
-    response = auth_client.options("/api/auth/logout-all/")
+    response = auth_client.options(reverse("accounts:logout-all"))
 
     assert response.status_code == 200
     assert response.json()["name"] == "Logout All"
@@ -125,7 +125,7 @@ def test_options_on_logout_all_with_a_token_describes_the_view(auth_client):
 def test_options_on_an_own_item_still_describes_its_fields(auth_client, user):
     item = Item.objects.create(owner=user, name="Milk")
 
-    response = auth_client.options(f"/api/items/{item.pk}/")
+    response = auth_client.options(reverse("api:item-detail", args=[item.pk]))
 
     assert response.status_code == 200
     assert {"name", "description"} <= set(response.json()["actions"]["PUT"])
