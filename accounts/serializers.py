@@ -109,7 +109,7 @@ class RegisterSerializer(serializers.Serializer):
             "invalid": "Enter a valid username: letters, digits and @/./+/-/_ only."
         },
     )
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True)
     password = PasswordField(trim_whitespace=False, max_length=4096)
 
     def validate_username(self, value):

@@ -4,6 +4,7 @@ from drf_spectacular import openapi
 from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers
+from rest_framework.pagination import CursorPagination
 from rest_framework_simplejwt.views import TokenViewBase
 
 
@@ -43,7 +44,7 @@ class AutoSchema(openapi.AutoSchema):
             errors["413"] = errors["415"] = ErrorSerializer
         if any(self.get_auth()) or isinstance(self.view, TokenViewBase):
             errors["401"] = ErrorSerializer
-        if "{" in self.path:
+        if "{" in self.path or self._takes_a_cursor():
             errors["404"] = ErrorSerializer
         if getattr(self.view, "throttle_classes", None) or getattr(
             self.view, "sign_in_limited", False
@@ -60,3 +61,11 @@ class AutoSchema(openapi.AutoSchema):
                 }
             }
         return responses
+
+    def _takes_a_cursor(self) -> bool:
+        """Whether a cursor is a query parameter: DRF answers 404 to a bad one."""
+        return (
+            self.method == "GET"
+            and self._is_list_view()
+            and isinstance(self._get_paginator(), CursorPagination)
+        )

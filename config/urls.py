@@ -10,16 +10,25 @@ from accounts.oauth2 import RevocationView, TokenEndpointView
 from accounts.views import GuideUserMeSlashView, UserViewSet
 from api.views import ItemViewSet
 
+# The docs are HTML pages: an OPTIONS request would have DRF render its
+# metadata into the page's template, a 500 for Swagger UI. They answer GET
+# and HEAD, and 405 with `Allow: GET, HEAD` to anything else.
+_HTML_PAGE = {"http_method_names": ["get", "head"]}
+
 urlpatterns = [
     path("api/auth/", include("accounts.urls")),
     path("api/", include("api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "api/docs/",
-        SpectacularSwaggerView.as_view(url_name="schema"),
+        SpectacularSwaggerView.as_view(url_name="schema", **_HTML_PAGE),
         name="swagger-ui",
     ),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path(
+        "api/redoc/",
+        SpectacularRedocView.as_view(url_name="schema", **_HTML_PAGE),
+        name="redoc",
+    ),
     path("admin/", admin.site.urls),
 ]
 

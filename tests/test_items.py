@@ -1,4 +1,6 @@
+import base64
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -7,6 +9,7 @@ from django.utils import timezone
 from api.models import Item
 
 LIST_URL = reverse("api:item-list")
+GUIDE_LIST_URL = reverse("guide-items")
 
 
 def detail_url(item_or_id) -> str:
@@ -118,10 +121,64 @@ def test_page_size_can_be_chosen_up_to_a_maximum(auth_client, user):
     assert len(auth_client.get(LIST_URL, {"page_size": 1000}).json()["results"]) == 100
 
 
-def test_a_forged_cursor_is_a_404_not_a_500(auth_client, user):
-    response = auth_client.get(LIST_URL, {"cursor": "!!not-base64!!"})
+def _b64(querystring: str) -> str:
+    return base64.b64encode(querystring.encode()).decode()
+
+
+FORGED_CURSORS = {
+    "position-garbage": _b64("p=garbage"),
+    "position-empty": _b64("p="),
+    "position-nul": _b64("p=2026-01-01 00:00:00+00:00\x00"),
+    "position-impossible-date": _b64("p=2026-13-45 99:99:99+00:00"),
+    "position-without-offset": _b64("p=2026-01-01 00:00:00"),
+    "position-past-year-9999-in-utc": _b64("p=9999-12-31 23:00:00-05:00"),
+    "position-before-year-1-in-utc": _b64("p=0001-01-01 00:00:00+05:00"),
+    "offset-negative": _b64("o=-1"),
+    "offset-over-the-cutoff": _b64("o=1001"),
+    "offset-huge": _b64("o=" + "9" * 30),
+    "offset-unicode-digit": _b64("o=%D9%A1"),
+    "reverse-2": _b64("r=2"),
+    "reverse-garbage": _b64("r=garbage"),
+    "not-base64": "!!not-base64!!",
+    "not-ascii": "caf\u00e9",
+    "decodes-to-binary": base64.b64encode(b"\xff\xfe\x00").decode(),
+    "very-long": _b64("p=" + "2" * 5000),
+}
+
+
+@pytest.mark.parametrize("url", [LIST_URL, GUIDE_LIST_URL])
+@pytest.mark.parametrize("cursor", FORGED_CURSORS.values(), ids=FORGED_CURSORS.keys())
+def test_a_cursor_the_server_did_not_issue_is_a_404_not_a_500(
+    auth_client, user, settings, url, cursor
+):
+    settings.DEBUG = False
+    auth_client.raise_request_exception = False
+    Item.objects.create(owner=user, name="Milk")
+
+    response = auth_client.get(url, {"cursor": cursor})
 
     assert response.status_code == 404
+    assert response.json() == {"detail": "Invalid cursor"}
+
+
+@pytest.mark.parametrize(
+    ("parts", "names"),
+    [
+        ({"p": "2026-01-01 00:00:00+00:00"}, ["Old"]),
+        ({"p": "2025-01-01T00:00:00.123456Z"}, []),
+        ({"o": "1000", "r": "1", "p": "2025-01-01 00:00:00-05:00"}, []),
+    ],
+)
+def test_a_well_formed_cursor_made_by_hand_pages_from_its_position(
+    auth_client, user, parts, names
+):
+    old = Item.objects.create(owner=user, name="Old")
+    Item.objects.filter(pk=old.pk).update(created_at="2025-06-01T00:00:00Z")
+
+    response = auth_client.get(LIST_URL, {"cursor": _b64(urlencode(parts))})
+
+    assert response.status_code == 200
+    assert [item["name"] for item in response.json()["results"]] == names
 
 
 def test_retrieve_update_and_delete_own_item(auth_client, item):

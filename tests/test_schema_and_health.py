@@ -1,8 +1,10 @@
 from unittest import mock
 
 import pytest
+import yaml
 from django.db import OperationalError
 from django.urls import reverse
+from openapi_spec_validator import OpenAPIV30SpecValidator
 
 HEALTH_URL = reverse("api:health")
 
@@ -42,6 +44,19 @@ def schema(api_client, db) -> dict:
 )
 def test_schema_describes_the_operation(schema, path, method):
     assert method in schema["paths"][path]
+
+
+@pytest.mark.parametrize("fmt", ["json", "yaml"])
+def test_the_served_schema_is_valid_openapi_3(api_client, db, fmt):
+    query = {"format": "json"} if fmt == "json" else {}
+
+    response = api_client.get(reverse("schema"), query)
+
+    assert response.status_code == 200
+    spec = yaml.safe_load(response.content)  # JSON is YAML as well
+    assert spec["openapi"].startswith("3.0")
+    errors = [error.message for error in OpenAPIV30SpecValidator(spec).iter_errors()]
+    assert errors == []
 
 
 def test_schema_describes_token_bodies_and_bearer_security(schema):
@@ -94,6 +109,8 @@ def test_health_is_503_when_the_database_is_unreachable(api_client, db):
     ("path", "method", "codes"),
     [
         ("/api/users/me/", "get", {"200", "401"}),
+        ("/api/items/", "get", {"200", "401", "404"}),
+        ("/items/", "get", {"200", "401", "404"}),
         ("/api/items/", "post", {"201", "400", "401", "413", "415"}),
         ("/api/items/{id}/", "delete", {"204", "401", "404"}),
         ("/api/auth/token/", "post", {"200", "400", "401", "429"}),
