@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Frontend leg of CI: install, check the generated API types against the
-# Django schema, build the Next.js app, start the real Django API (fresh
-# SQLite database) and `next start` on loopback, and run the browser tests
-# (playwright-core + node --test, Debian's Chromium).
+# Frontend leg of CI: install, run the unit tests, check the generated API
+# types against the Django schema, build the Next.js app, start the real
+# Django API (fresh SQLite database) and `next start` on loopback, and run the
+# browser tests (playwright-core + node --test, Debian's Chromium).
 #
 # Usage: bash .ci/frontend-e2e.sh   (any cwd; as root in CI)
 # Env:   PYTHON (default $REPO/.venv/bin/python), API_PORT (8010), WEB_PORT (3010),
@@ -72,6 +72,9 @@ step chromium
 cd "$FRONTEND"
 npm ci --no-audit --no-fund
 step npm_ci
+
+bash scripts/test-unit.sh
+step unit
 
 PYTHON="$PYTHON" bash scripts/check-api-types.sh
 step types_check
