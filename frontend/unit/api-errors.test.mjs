@@ -28,6 +28,20 @@ test("registration's validation errors go next to their fields, the rest into th
   });
 });
 
+test("closed registration shows the API's reason, not an unreachable server", () => {
+  // What the API answers with REGISTRATION_OPEN=false.
+  assert.deepEqual(registerFailure(404, { detail: "Registration is closed." }, null), { error: "Registration is closed." });
+  assert.deepEqual(registerFailure(403, { detail: "Sign-ups are paused." }, null), { error: "Sign-ups are paused." });
+});
+
+test("a 403 or 404 without the API's detail still says registration is closed", () => {
+  for (const status of [403, 404]) {
+    for (const body of [undefined, "", "<h1>Not Found</h1>", { detail: "" }, { detail: ["x"] }]) {
+      assert.deepEqual(registerFailure(status, body, null), { error: "Registration is closed." }, `${status} ${JSON.stringify(body)}`);
+    }
+  }
+});
+
 test("throttled registration says how long to wait", () => {
   assert.deepEqual(registerFailure(429, {}, "7"), { error: "Too many attempts. Try again in 7 seconds." });
 });

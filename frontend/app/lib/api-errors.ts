@@ -22,7 +22,14 @@ export function tooManyAttempts(retryAfter: string | null, body: unknown): strin
     : "Too many attempts. Try again later.";
 }
 
-/** The register form's messages for a refused POST /api/auth/register/. */
+/**
+ * The register form's messages for a refused POST /api/auth/register/.
+ *
+ * With REGISTRATION_OPEN=false the API answers 404 {"detail": "Registration
+ * is closed."}; a 403 is what a proxy or a later API version might send for
+ * the same refusal. Either way the API's own detail is shown, so the user is
+ * not told the server is down when it said no.
+ */
 export function registerFailure(status: number, body: unknown, retryAfter: string | null): RegisterFailure {
   if (status === 400) {
     const fields = (body ?? {}) as Record<string, FieldMessages>;
@@ -32,6 +39,9 @@ export function registerFailure(status: number, body: unknown, retryAfter: strin
     return { fieldErrors, error: other.length ? other.join(" ") : undefined };
   }
   if (status === 429) return { error: tooManyAttempts(retryAfter, body) };
-  if (status === 403) return { error: "Registration is closed." };
+  if (status === 403 || status === 404) {
+    const detail = (body as { detail?: unknown } | undefined)?.detail;
+    return { error: typeof detail === "string" && detail ? detail : "Registration is closed." };
+  }
   return { error: UNAVAILABLE };
 }
