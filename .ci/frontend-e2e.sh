@@ -90,6 +90,10 @@ export JWT_ACCESS_LIFETIME_SECONDS=2
 export LOGIN_RATE_LIMIT=off
 # The local-memory cache, not a Redis an earlier CI step may have left in the env.
 unset REDIS_URL
+# The token cookies keep their production default, Secure, and the browser
+# test checks it: Chromium treats http://127.0.0.1 (like http://localhost) as
+# a secure context and stores and sends Secure cookies there.
+unset COOKIE_SECURE
 (cd "$REPO" && "$PYTHON" manage.py migrate --noinput >"$LOGS/migrate.log" 2>&1)
 "$PYTHON" "$REPO/manage.py" runserver "127.0.0.1:${API_PORT}" --noreload >"$LOGS/django.log" 2>&1 &
 PIDS+=($!)

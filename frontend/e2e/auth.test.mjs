@@ -81,12 +81,14 @@ test("signing in lands on the dashboard", async () => {
   await page.getByText(`Signed in as ${username}`).waitFor();
 });
 
-test("tokens live in HttpOnly SameSite=Lax cookies that JavaScript cannot read", async () => {
+test("tokens live in Secure HttpOnly SameSite=Lax cookies that JavaScript cannot read", async () => {
   const { access, refresh } = await tokenCookies(context);
   for (const cookie of [access, refresh]) {
     assert.ok(cookie, "token cookie missing");
     assert.equal(cookie.httpOnly, true);
     assert.equal(cookie.sameSite, "Lax");
+    // The production default, kept over http://127.0.0.1 (see .ci/frontend-e2e.sh).
+    assert.equal(cookie.secure, true);
   }
   const visible = await page.evaluate(() => [document.cookie, JSON.stringify({ ...localStorage }), JSON.stringify({ ...sessionStorage })]);
   for (const text of visible) {

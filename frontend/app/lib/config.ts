@@ -7,16 +7,17 @@ export function apiBaseUrl(): string {
   return (process.env.API_BASE_URL ?? "http://127.0.0.1:8000").replace(/\/+$/, "");
 }
 
-const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
-
 /**
- * Whether auth cookies get the Secure flag: always, except when the app is
- * served from a loopback host (plain-http development and CI).
- * COOKIE_SECURE=true|false overrides the guess.
+ * Whether the token cookies get the Secure flag: yes, unless COOKIE_SECURE=false
+ * (a plain-http deployment) or `next dev` (NODE_ENV=development) without
+ * COOKIE_SECURE=true.
+ *
+ * Not guessed from the Host header: behind a proxy that sends its own Host
+ * (nginx's default `proxy_set_header Host $proxy_host`, e.g. 127.0.0.1:3000)
+ * production cookies would silently lose Secure.
  */
-export function cookieSecure(host: string | null | undefined): boolean {
-  const forced = process.env.COOKIE_SECURE;
-  if (forced === "true" || forced === "false") return forced === "true";
-  const hostname = (host ?? "").replace(/:\d+$/, "").toLowerCase();
-  return !LOOPBACK.has(hostname);
+export function cookieSecure(): boolean {
+  const setting = process.env.COOKIE_SECURE?.trim().toLowerCase();
+  if (setting === "true" || setting === "false") return setting === "true";
+  return process.env.NODE_ENV !== "development";
 }

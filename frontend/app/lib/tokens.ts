@@ -74,11 +74,11 @@ export type CookieOptions = { httpOnly: true; sameSite: "lax"; secure: boolean; 
 
 /**
  * Cookie attributes for one token: HttpOnly so browser JavaScript never sees
- * it, SameSite=Lax, Secure outside loopback, and gone when the token expires.
+ * it, SameSite=Lax, Secure (see cookieSecure), and gone when the token expires.
  */
-export function tokenCookieOptions(token: string, host: string | null): CookieOptions {
+export function tokenCookieOptions(token: string): CookieOptions {
   const maxAge = Math.max(1, Math.floor(secondsLeft(token)));
-  return { httpOnly: true, sameSite: "lax", secure: cookieSecure(host), path: "/", maxAge };
+  return { httpOnly: true, sameSite: "lax", secure: cookieSecure(), path: "/", maxAge };
 }
 
 // ---------------------------------------------------------------------------
