@@ -87,6 +87,9 @@ export DATABASE_URL="sqlite:///$WORK/db.sqlite3"
 export DJANGO_SECRET_KEY="frontend-e2e-test-key"
 export DJANGO_DEBUG=false
 export JWT_ACCESS_LIFETIME_SECONDS=2
+# Read by both servers: the API's reuse grace period, and how long Next.js
+# answers for a refresh token it has just rotated.
+export REFRESH_REUSE_GRACE_SECONDS=2
 export LOGIN_RATE_LIMIT=off
 # The local-memory cache, not a Redis an earlier CI step may have left in the env.
 unset REDIS_URL

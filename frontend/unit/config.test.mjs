@@ -3,10 +3,10 @@ import assert from "node:assert/strict";
 import { afterEach, beforeEach, test } from "node:test";
 import { load } from "./build.mjs";
 
-const { cookieSecure } = load("app/lib/config");
+const { cookieSecure, refreshReuseGraceMs } = load("app/lib/config");
 const { tokenCookieOptions } = load("app/lib/tokens");
 
-const NAMES = ["COOKIE_SECURE", "NODE_ENV"];
+const NAMES = ["COOKIE_SECURE", "NODE_ENV", "REFRESH_REUSE_GRACE_SECONDS"];
 let saved;
 beforeEach(() => {
   saved = Object.fromEntries(NAMES.map((name) => [name, process.env[name]]));
@@ -75,5 +75,32 @@ test("a COOKIE_SECURE that is neither true nor false leaves the default, Secure"
   for (const value of ["", "0", "no", "off", "auto"]) {
     process.env.COOKIE_SECURE = value;
     assert.equal(cookieSecure(), true, JSON.stringify(value));
+  }
+});
+
+test("a rotated refresh token is answered for 2 s by default, the API's default", () => {
+  assert.equal(refreshReuseGraceMs(), 2000);
+  process.env.REFRESH_REUSE_GRACE_SECONDS = "";
+  assert.equal(refreshReuseGraceMs(), 2000);
+});
+
+test("REFRESH_REUSE_GRACE_SECONDS is read like the API reads it, in seconds", () => {
+  for (const [value, ms] of [["0", 0], ["0.5", 500], ["1.25", 1250], ["2", 2000], [" 1 ", 1000]]) {
+    process.env.REFRESH_REUSE_GRACE_SECONDS = value;
+    assert.equal(refreshReuseGraceMs(), ms, JSON.stringify(value));
+  }
+});
+
+test("REFRESH_REUSE_GRACE_SECONDS outside 0-2 is clamped, never longer than the API allows", () => {
+  for (const [value, ms] of [["60", 2000], ["2.5", 2000], ["1e9", 2000], ["-1", 0]]) {
+    process.env.REFRESH_REUSE_GRACE_SECONDS = value;
+    assert.equal(refreshReuseGraceMs(), ms, JSON.stringify(value));
+  }
+});
+
+test("an unreadable REFRESH_REUSE_GRACE_SECONDS falls back to 2 s", () => {
+  for (const value of ["two", "NaN", "Infinity", "1s"]) {
+    process.env.REFRESH_REUSE_GRACE_SECONDS = value;
+    assert.equal(refreshReuseGraceMs(), 2000, JSON.stringify(value));
   }
 });

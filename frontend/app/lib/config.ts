@@ -21,3 +21,23 @@ export function cookieSecure(): boolean {
   if (setting === "true" || setting === "false") return setting === "true";
   return process.env.NODE_ENV !== "development";
 }
+
+/** The API's limits for REFRESH_REUSE_GRACE_SECONDS (config/settings.py). */
+const REUSE_GRACE_DEFAULT_SECONDS = 2;
+const REUSE_GRACE_MAX_SECONDS = 2;
+
+/**
+ * How long, in milliseconds, a refresh token that this server has just
+ * rotated still gets the new pair: the API's REFRESH_REUSE_GRACE_SECONDS,
+ * from the variable of the same name (default 2, clamped to 0–2, as the API
+ * does). Set both servers to the same value.
+ *
+ * Past that window the API revokes the session when the rotated token comes
+ * back (theft or replay), so the client must not answer for it any longer.
+ */
+export function refreshReuseGraceMs(): number {
+  const raw = process.env.REFRESH_REUSE_GRACE_SECONDS?.trim();
+  const seconds = raw ? Number(raw) : REUSE_GRACE_DEFAULT_SECONDS;
+  if (!Number.isFinite(seconds)) return REUSE_GRACE_DEFAULT_SECONDS * 1000;
+  return Math.min(REUSE_GRACE_MAX_SECONDS, Math.max(0, seconds)) * 1000;
+}
