@@ -1,4 +1,4 @@
-// Loads the app's modules as compiled by scripts/test-unit.sh.
+// Loads the app's modules as transpiled by scripts/test-unit.sh (scripts/build-unit.mjs).
 import { createRequire } from "node:module";
 import path from "node:path";
 
