@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Frontend leg of CI: install, check the generated API types against the
-# Django schema, build the Next.js app, start the real Django API (fresh
-# SQLite database) and `next start` on loopback, and run the browser tests
-# (playwright-core + node --test, Debian's Chromium).
+# Frontend leg of CI: install, run the unit tests, check the generated API
+# types against the Django schema, build the Next.js app, start the real
+# Django API (fresh SQLite database) and `next start` on loopback, and run the
+# browser tests (playwright-core + node --test, Debian's Chromium).
 #
 # Usage: bash .ci/frontend-e2e.sh   (any cwd; as root in CI)
 # Env:   PYTHON (default $REPO/.venv/bin/python), API_PORT (8010), WEB_PORT (3010),
@@ -73,6 +73,9 @@ cd "$FRONTEND"
 npm ci --no-audit --no-fund
 step npm_ci
 
+bash scripts/test-unit.sh
+step unit
+
 PYTHON="$PYTHON" bash scripts/check-api-types.sh
 step types_check
 
@@ -84,9 +87,16 @@ export DATABASE_URL="sqlite:///$WORK/db.sqlite3"
 export DJANGO_SECRET_KEY="frontend-e2e-test-key"
 export DJANGO_DEBUG=false
 export JWT_ACCESS_LIFETIME_SECONDS=2
+# Read by both servers: the API's reuse grace period, and how long Next.js
+# answers for a refresh token it has just rotated.
+export REFRESH_REUSE_GRACE_SECONDS=2
 export LOGIN_RATE_LIMIT=off
 # The local-memory cache, not a Redis an earlier CI step may have left in the env.
 unset REDIS_URL
+# The token cookies keep their production default, Secure, and the browser
+# test checks it: Chromium treats http://127.0.0.1 (like http://localhost) as
+# a secure context and stores and sends Secure cookies there.
+unset COOKIE_SECURE
 (cd "$REPO" && "$PYTHON" manage.py migrate --noinput >"$LOGS/migrate.log" 2>&1)
 "$PYTHON" "$REPO/manage.py" runserver "127.0.0.1:${API_PORT}" --noreload >"$LOGS/django.log" 2>&1 &
 PIDS+=($!)

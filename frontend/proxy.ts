@@ -62,9 +62,8 @@ export async function proxy(request: NextRequest) {
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   if (pair) {
     // ...and so does the browser.
-    const host = request.headers.get("host");
-    response.cookies.set(ACCESS_COOKIE, pair.access, tokenCookieOptions(pair.access, host));
-    response.cookies.set(REFRESH_COOKIE, pair.refresh, tokenCookieOptions(pair.refresh, host));
+    response.cookies.set(ACCESS_COOKIE, pair.access, tokenCookieOptions(pair.access));
+    response.cookies.set(REFRESH_COOKIE, pair.refresh, tokenCookieOptions(pair.refresh));
   }
   return response;
 }

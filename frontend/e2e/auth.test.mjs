@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import {
-  ACCESS_EXPIRY_WAIT_MS, API, SCREENSHOTS, WEB, apiPost, launchBrowser, sleep, tokenCookies,
+  ACCESS_EXPIRY_WAIT_MS, API, REUSE_GRACE_WAIT_MS, SCREENSHOTS, WEB, apiGet, apiPost, jwtClaims, launchBrowser,
+  sleep, tokenCookies,
 } from "./browser.mjs";
 
 const username = `e2e_${Date.now().toString(36)}`;
@@ -81,12 +82,14 @@ test("signing in lands on the dashboard", async () => {
   await page.getByText(`Signed in as ${username}`).waitFor();
 });
 
-test("tokens live in HttpOnly SameSite=Lax cookies that JavaScript cannot read", async () => {
+test("tokens live in Secure HttpOnly SameSite=Lax cookies that JavaScript cannot read", async () => {
   const { access, refresh } = await tokenCookies(context);
   for (const cookie of [access, refresh]) {
     assert.ok(cookie, "token cookie missing");
     assert.equal(cookie.httpOnly, true);
     assert.equal(cookie.sameSite, "Lax");
+    // The production default, kept over http://127.0.0.1 (see .ci/frontend-e2e.sh).
+    assert.equal(cookie.secure, true);
   }
   const visible = await page.evaluate(() => [document.cookie, JSON.stringify({ ...localStorage }), JSON.stringify({ ...sessionStorage })]);
   for (const text of visible) {
@@ -219,4 +222,50 @@ test("sign out everywhere ends every session", async () => {
     assert.equal((await apiPost("/api/auth/token/refresh/", { refresh: token })).status, 401);
   }
   await other.close();
+});
+
+test("a rotated refresh token replayed after the API's grace period ends the session", async () => {
+  // The victim signs in; a copy of the refresh cookie leaks.
+  const victim = await browser.newContext();
+  victim.setDefaultTimeout(TIMEOUT);
+  const victimPage = await victim.newPage();
+  await victimPage.goto(`${WEB}/login`);
+  await victimPage.getByLabel("Username").fill(username);
+  await victimPage.getByLabel("Password").fill(password);
+  await victimPage.getByRole("button", { name: "Sign in" }).click();
+  await atPath(victimPage, "/dashboard");
+  const stolen = (await tokenCookies(victim)).refresh;
+
+  // The access token expires; the victim's next page load rotates the refresh token.
+  await sleep(ACCESS_EXPIRY_WAIT_MS);
+  await victimPage.goto(`${WEB}/dashboard`);
+  await victimPage.getByText(`Signed in as ${username}`).waitFor();
+  const newest = (await tokenCookies(victim)).refresh.value;
+  assert.notEqual(newest, stolen.value, "the refresh token was not rotated");
+
+  // Past the grace period, a fresh browser holding only the stolen cookie is sent to /login...
+  await sleep(REUSE_GRACE_WAIT_MS);
+  const thief = await browser.newContext();
+  thief.setDefaultTimeout(TIMEOUT);
+  await thief.addCookies([stolen]);
+  const thiefPage = await thief.newPage();
+  await thiefPage.goto(`${WEB}/dashboard`);
+  await atPath(thiefPage, "/login?next=%2Fdashboard");
+  assert.deepEqual(await tokenCookies(thief), { access: undefined, refresh: undefined });
+
+  // ...and the API has revoked the session: the victim's newest token is refused as ended,
+  const refused = await apiPost("/api/auth/token/refresh/", { refresh: newest });
+  assert.equal(refused.status, 401);
+  assert.equal(refused.body.code, "session_ended");
+  // and the session is gone from the user's list.
+  const check = await apiPost("/api/auth/token/", { username, password });
+  assert.equal(check.status, 200);
+  const sessions = await apiGet("/api/auth/sessions/", check.body.access);
+  assert.equal(sessions.status, 200);
+  const ids = sessions.body.map((session) => session.id);
+  assert.ok(ids.includes(jwtClaims(check.body.refresh).sid), "the list does not show live sessions");
+  assert.ok(!ids.includes(jwtClaims(newest).sid), "the replayed session is still active");
+  assert.equal((await apiPost("/api/auth/logout/", { refresh: check.body.refresh })).status, 204);
+  await thief.close();
+  await victim.close();
 });

@@ -9,6 +9,8 @@ export const WEB = process.env.E2E_BASE_URL ?? "http://127.0.0.1:3010";
 export const API = process.env.API_BASE_URL ?? "http://127.0.0.1:8010";
 /** How long to wait for an access token to expire (the API runs with JWT_ACCESS_LIFETIME_SECONDS=2). */
 export const ACCESS_EXPIRY_WAIT_MS = Number(process.env.E2E_ACCESS_EXPIRY_WAIT_MS ?? 3000);
+/** Longer than the API's REFRESH_REUSE_GRACE_SECONDS, which is at most 2. */
+export const REUSE_GRACE_WAIT_MS = 3000;
 export const SCREENSHOTS = process.env.E2E_SCREENSHOT_DIR
   ?? path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "test-results");
 mkdirSync(SCREENSHOTS, { recursive: true });
@@ -43,6 +45,16 @@ export async function apiPost(pathname, body) {
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null };
 }
+
+/** GET JSON straight from the Django API with an access token. */
+export async function apiGet(pathname, access) {
+  const response = await fetch(API + pathname, { headers: { Authorization: `Bearer ${access}` } });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+/** A JWT's claims, unverified (e.g. the session id `sid` of a refresh token). */
+export const jwtClaims = (token) => JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8"));
 
 /** Token cookies as the browser stores them. */
 export async function tokenCookies(context) {

@@ -2,18 +2,14 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { actionCall, apiClient, browserHeaders, safeNext } from "@/app/lib/api";
+import { actionCall, apiClient, browserHeaders } from "@/app/lib/api";
+import { UNAVAILABLE, registerFailure, tooManyAttempts, type RegisterFailure } from "@/app/lib/api-errors";
+import { safeNext } from "@/app/lib/safe-next";
 import { clearTokens, getTokens, setTokens } from "@/app/lib/session";
 
 export type LoginState = { error?: string; username?: string };
 
-export type RegisterState = {
-  fieldErrors?: Partial<Record<"username" | "email" | "password", string[]>>;
-  error?: string;
-  values?: { username: string; email: string };
-};
-
-const UNAVAILABLE = "The server is not reachable right now. Please try again in a moment.";
+export type RegisterState = RegisterFailure & { values?: { username: string; email: string } };
 
 /** Sign in: exchange the credentials for a token pair and keep it in HttpOnly cookies. */
 export async function login(_prev: LoginState, formData: FormData): Promise<LoginState> {
@@ -33,7 +29,9 @@ export async function login(_prev: LoginState, formData: FormData): Promise<Logi
   }
   const { data, response } = result;
   if (!data) {
-    if (response.status === 429) return { error: tooManyAttempts(response, result.error), username };
+    if (response.status === 429) {
+      return { error: tooManyAttempts(response.headers.get("Retry-After"), result.error), username };
+    }
     if (response.status === 400 || response.status === 401) {
       return { error: "Invalid username or password.", username };
     }
@@ -41,17 +39,6 @@ export async function login(_prev: LoginState, formData: FormData): Promise<Logi
   }
   await setTokens(data);
   redirect(next); // outside any try/catch: redirect() throws
-}
-
-function tooManyAttempts(response: Response, body: unknown): string {
-  let seconds = Number.parseInt(response.headers.get("Retry-After") ?? "", 10);
-  if (!Number.isFinite(seconds)) {
-    const detail = (body as { detail?: string } | undefined)?.detail ?? "";
-    seconds = Number.parseInt(/(\d+)\s*second/.exec(detail)?.[1] ?? "", 10);
-  }
-  return Number.isFinite(seconds)
-    ? `Too many attempts. Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`
-    : "Too many attempts. Try again later.";
 }
 
 /** Create an account, then go to the sign-in page. */
@@ -70,18 +57,7 @@ export async function register(_prev: RegisterState, formData: FormData): Promis
     return { error: UNAVAILABLE, values };
   }
   const { data, response } = result;
-  if (!data) {
-    if (response.status === 400) {
-      const body = (result.error ?? {}) as Record<string, string[] | string>;
-      const list = (v: string[] | string | undefined) => (v === undefined ? undefined : [v].flat());
-      const fieldErrors = { username: list(body.username), email: list(body.email), password: list(body.password) };
-      const other = [...(list(body.non_field_errors) ?? []), ...(list(body.detail) ?? [])];
-      return { fieldErrors, error: other.length ? other.join(" ") : undefined, values };
-    }
-    if (response.status === 429) return { error: tooManyAttempts(response, result.error), values };
-    if (response.status === 403) return { error: "Registration is closed.", values };
-    return { error: UNAVAILABLE, values };
-  }
+  if (!data) return { ...registerFailure(response.status, result.error, response.headers.get("Retry-After")), values };
   redirect(`/login?registered=${encodeURIComponent(data.username)}`);
 }
 

@@ -2,16 +2,10 @@ import "server-only";
 import { redirect } from "next/navigation";
 import { headers } from "next/headers";
 import { clearTokens, getTokens, setTokens } from "./session";
+import { safeNext } from "./safe-next";
 import { apiClient, needsRefresh, refreshTokens, type Api } from "./tokens";
 
 export { apiClient };
-
-/** Only same-site paths are allowed as a post-login destination. */
-export function safeNext(next: unknown, fallback = "/dashboard"): string {
-  return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") && !next.includes("\\")
-    ? next
-    : fallback;
-}
 
 /** Where the current request came from (set by proxy.ts), for /login?next=… */
 async function currentPath(): Promise<string> {

@@ -7,16 +7,37 @@ export function apiBaseUrl(): string {
   return (process.env.API_BASE_URL ?? "http://127.0.0.1:8000").replace(/\/+$/, "");
 }
 
-const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
+/**
+ * Whether the token cookies get the Secure flag: yes, unless COOKIE_SECURE=false
+ * (a plain-http deployment) or `next dev` (NODE_ENV=development) without
+ * COOKIE_SECURE=true.
+ *
+ * Not guessed from the Host header: behind a proxy that sends its own Host
+ * (nginx's default `proxy_set_header Host $proxy_host`, e.g. 127.0.0.1:3000)
+ * production cookies would silently lose Secure.
+ */
+export function cookieSecure(): boolean {
+  const setting = process.env.COOKIE_SECURE?.trim().toLowerCase();
+  if (setting === "true" || setting === "false") return setting === "true";
+  return process.env.NODE_ENV !== "development";
+}
+
+/** The API's limits for REFRESH_REUSE_GRACE_SECONDS (config/settings.py). */
+const REUSE_GRACE_DEFAULT_SECONDS = 2;
+const REUSE_GRACE_MAX_SECONDS = 2;
 
 /**
- * Whether auth cookies get the Secure flag: always, except when the app is
- * served from a loopback host (plain-http development and CI).
- * COOKIE_SECURE=true|false overrides the guess.
+ * How long, in milliseconds, a refresh token that this server has just
+ * rotated still gets the new pair: the API's REFRESH_REUSE_GRACE_SECONDS,
+ * from the variable of the same name (default 2, clamped to 0–2, as the API
+ * does). Set both servers to the same value.
+ *
+ * Past that window the API revokes the session when the rotated token comes
+ * back (theft or replay), so the client must not answer for it any longer.
  */
-export function cookieSecure(host: string | null | undefined): boolean {
-  const forced = process.env.COOKIE_SECURE;
-  if (forced === "true" || forced === "false") return forced === "true";
-  const hostname = (host ?? "").replace(/:\d+$/, "").toLowerCase();
-  return !LOOPBACK.has(hostname);
+export function refreshReuseGraceMs(): number {
+  const raw = process.env.REFRESH_REUSE_GRACE_SECONDS?.trim();
+  const seconds = raw ? Number(raw) : REUSE_GRACE_DEFAULT_SECONDS;
+  if (!Number.isFinite(seconds)) return REUSE_GRACE_DEFAULT_SECONDS * 1000;
+  return Math.min(REUSE_GRACE_MAX_SECONDS, Math.max(0, seconds)) * 1000;
 }

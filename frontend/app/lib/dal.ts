@@ -2,7 +2,8 @@ import "server-only";
 import { cache } from "react";
 import { redirect } from "next/navigation";
 import { headers } from "next/headers";
-import { renderCall, safeNext } from "./api";
+import { renderCall } from "./api";
+import { safeNext } from "./safe-next";
 import { getTokens } from "./session";
 
 /** The real session check for Server Components: there must be a session cookie. */

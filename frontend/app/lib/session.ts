@@ -1,5 +1,5 @@
 import "server-only";
-import { cookies, headers } from "next/headers";
+import { cookies } from "next/headers";
 import { ACCESS_COOKIE, REFRESH_COOKIE, tokenCookieOptions, type TokenPair } from "./tokens";
 
 export type StoredTokens = { access?: string; refresh?: string };
@@ -13,9 +13,8 @@ export async function getTokens(): Promise<StoredTokens> {
 /** Store a token pair in HttpOnly cookies. Works in Server Actions and Route Handlers only. */
 export async function setTokens(pair: TokenPair): Promise<void> {
   const jar = await cookies();
-  const host = (await headers()).get("host");
-  jar.set(ACCESS_COOKIE, pair.access, tokenCookieOptions(pair.access, host));
-  jar.set(REFRESH_COOKIE, pair.refresh, tokenCookieOptions(pair.refresh, host));
+  jar.set(ACCESS_COOKIE, pair.access, tokenCookieOptions(pair.access));
+  jar.set(REFRESH_COOKIE, pair.refresh, tokenCookieOptions(pair.refresh));
 }
 
 /** Forget the session on this side. Works in Server Actions and Route Handlers only. */

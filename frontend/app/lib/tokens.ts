@@ -2,7 +2,7 @@
 // proxy.ts and by the server-only modules; never imported by client code.
 import createClient, { type Client } from "openapi-fetch";
 import type { paths } from "@/openapi/schema";
-import { apiBaseUrl, cookieSecure } from "./config";
+import { apiBaseUrl, cookieSecure, refreshReuseGraceMs } from "./config";
 
 export type Api = Client<paths>;
 export type TokenPair = { access: string; refresh: string };
@@ -74,22 +74,26 @@ export type CookieOptions = { httpOnly: true; sameSite: "lax"; secure: boolean; 
 
 /**
  * Cookie attributes for one token: HttpOnly so browser JavaScript never sees
- * it, SameSite=Lax, Secure outside loopback, and gone when the token expires.
+ * it, SameSite=Lax, Secure (see cookieSecure), and gone when the token expires.
  */
-export function tokenCookieOptions(token: string, host: string | null): CookieOptions {
+export function tokenCookieOptions(token: string): CookieOptions {
   const maxAge = Math.max(1, Math.floor(secondsLeft(token)));
-  return { httpOnly: true, sameSite: "lax", secure: cookieSecure(host), path: "/", maxAge };
+  return { httpOnly: true, sameSite: "lax", secure: cookieSecure(), path: "/", maxAge };
 }
 
 // ---------------------------------------------------------------------------
 // Refresh, single-flight.
 //
-// The API rotates refresh tokens and treats reuse of a rotated token more
-// than a couple of seconds later as theft (it ends the whole session). Two
+// The API rotates refresh tokens and revokes the whole session when a rotated
+// token comes back later than REFRESH_REUSE_GRACE_SECONDS (default 2 s, at
+// most 2): that is what a thief replaying a stolen cookie looks like. Two
 // requests of one browser that both find the access token expired must share
-// one refresh: the first starts it, the others await the same promise, and a
-// request that arrives a little later with the old refresh token is handed
-// the newest pair instead of replaying the dead token.
+// one refresh: the first starts it, the others await the same promise. A
+// request that left the browser before the new cookies arrived, and so
+// carries the token just rotated, is handed the new pair only within that
+// same grace window, measured from when the refresh was sent (no later than
+// the API's own clock starts). After it, the old token goes to the API like
+// any other, and the API decides: a replay ends the session there, not here.
 //
 // The state lives on globalThis so proxy.ts and the app's server code share
 // it within one Next.js server process. With several instances, route one
@@ -100,20 +104,24 @@ export type RefreshResult = { ok: true; pair: TokenPair } | { ok: false; reason:
 
 type RefreshState = {
   inflight: Map<string, Promise<RefreshResult>>;
-  rotated: Map<string, { pair: TokenPair; at: number }>;
+  rotated: Map<string, { pair: TokenPair; sentAt: number }>;
 };
 
-const ROTATION_MEMORY_MS = 60_000;
 const state: RefreshState = ((globalThis as { __tokenRefresh?: RefreshState }).__tokenRefresh ??= {
   inflight: new Map(),
   rotated: new Map(),
 });
 
-/** Exchange a refresh token for a new pair, at most once per token. */
+/**
+ * Exchange a refresh token for a new pair, at most once per token: share a
+ * refresh in flight, and answer for a token rotated within the API's reuse
+ * grace window with the pair it was rotated to.
+ */
 export function refreshTokens(refresh: string): Promise<RefreshResult> {
   const now = Date.now();
+  const graceMs = refreshReuseGraceMs();
   for (const [token, entry] of state.rotated) {
-    if (now - entry.at > ROTATION_MEMORY_MS) state.rotated.delete(token);
+    if (now - entry.sentAt >= graceMs) state.rotated.delete(token);
   }
   // Follow the rotation chain to the newest pair this process knows of.
   let latest = refresh;
@@ -134,10 +142,11 @@ export function refreshTokens(refresh: string): Promise<RefreshResult> {
 }
 
 async function doRefresh(refresh: string): Promise<RefreshResult> {
+  const sentAt = Date.now();
   try {
     const { data, response } = await apiClient().POST("/api/auth/token/refresh/", { body: { refresh } });
     if (data) {
-      state.rotated.set(refresh, { pair: data, at: Date.now() });
+      state.rotated.set(refresh, { pair: data, sentAt });
       return { ok: true, pair: data };
     }
     return { ok: false, reason: response.status === 400 || response.status === 401 ? "refused" : "unavailable" };
