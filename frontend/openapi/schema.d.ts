@@ -4,6 +4,80 @@
  */
 
 export interface paths {
+    "/api/auth/email/change/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Ask to move the account to another address; a fresh session is needed.
+         *     The change happens when the link mailed to the new address is opened.
+         */
+        post: operations["api_auth_email_change_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/email/change/confirm/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Move the account to its new address with the key from the link. */
+        post: operations["api_auth_email_change_confirm_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/email/verify/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Mark an address verified with the key from its link. No Bearer needed:
+         *     the link may be opened on a device that is not signed in.
+         */
+        post: operations["api_auth_email_verify_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/email/verify/resend/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Mail the verification link again (3 an hour). */
+        post: operations["api_auth_email_verify_resend_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/logout/": {
         parameters: {
             query?: never;
@@ -98,6 +172,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/reauthenticate/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Prove the password again, so that this session may, for REAUTH_SECONDS,
+         *     change the email, delete the account or change factors.
+         *
+         *     A wrong password is a failed sign-in: it counts toward the same limits.
+         */
+        post: operations["api_auth_reauthenticate_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/register/": {
         parameters: {
             query?: never;
@@ -158,7 +254,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Sign in with username and password and open a session. */
+        /**
+         * @description Sign in with username and password and open a session.
+         *
+         *     The limits are counted by the authentication backend
+         *     (accounts/backends.py) that every sign-in door shares: over them, 429.
+         */
         post: operations["api_auth_token_create"];
         delete?: never;
         options?: never;
@@ -266,7 +367,11 @@ export interface paths {
         get: operations["api_users_me_retrieve"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * @description Delete the account, its items and its sessions; needs a fresh session.
+         *     Staff and superusers cannot delete themselves here (403).
+         */
+        delete: operations["api_users_me_destroy"];
         options?: never;
         head?: never;
         /** @description The signed-in user's own account. */
@@ -290,6 +395,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description End the session of a refresh or an access token (RFC 7009).
+         *
+         *     Holding either token is proof enough to end its session. An unknown,
+         *     expired or malformed token is answered 200 too, as the RFC says: the
+         *     client's aim, a token that no longer works, is met either way.
+         */
+        post: operations["oauth2_revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/token": {
         parameters: {
             query?: never;
@@ -300,12 +428,13 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * @description The OAuth2 password flow at `/token`, as FastAPI's guide serves it.
+         * @description Sign in with the password grant or refresh with the refresh-token grant.
          *
-         *     A client written for that guide works by changing its base URL only; the
-         *     Swagger UI's Authorize dialog signs in through it too.
+         *     `grant_type` may be left out and means `password`, as the FastAPI
+         *     guide's form allows. A refresh is single-use with reuse detection, as at
+         *     `/api/auth/token/refresh/`; the answer carries the new refresh token.
          */
-        post: operations["token_create"];
+        post: operations["oauth2_token"];
         delete?: never;
         options?: never;
         head?: never;
@@ -336,10 +465,33 @@ export interface components {
         Detail: {
             readonly detail: string;
         };
+        EmailChangeRequest: {
+            /** Format: email */
+            new_email: string;
+        };
+        /** @description The key of a link mailed to prove an address. */
+        EmailKeyRequest: {
+            key: string;
+        };
         Error: {
             detail: string;
             code?: string;
         };
+        /**
+         * @description * `invalid_request` - invalid_request
+         *     * `invalid_grant` - invalid_grant
+         *     * `unsupported_grant_type` - unsupported_grant_type
+         *     * `slow_down` - slow_down
+         *     * `temporarily_unavailable` - temporarily_unavailable
+         * @enum {string}
+         */
+        ErrorEnum: "invalid_request" | "invalid_grant" | "unsupported_grant_type" | "slow_down" | "temporarily_unavailable";
+        /**
+         * @description * `password` - password
+         *     * `refresh_token` - refresh_token
+         * @enum {string}
+         */
+        GrantTypeEnum: "password" | "refresh_token";
         Health: {
             status: components["schemas"]["HealthStateEnum"];
             database: components["schemas"]["HealthStateEnum"];
@@ -376,19 +528,10 @@ export interface components {
             username: string;
             password: string;
         };
-        /** @description The OAuth2 password grant's form (RFC 6749 section 4.3.2). */
-        OAuth2PasswordRequest: {
-            grant_type?: string;
-            scope?: string;
-            username: string;
-            password: string;
-        };
-        OAuth2Token: {
-            readonly access_token: string;
-            readonly refresh_token: string;
-            /** @default bearer */
-            readonly token_type: string;
-            readonly expires_in: number;
+        OAuth2Error: {
+            error: components["schemas"]["ErrorEnum"];
+            error_description: string;
+            detail: string;
         };
         PaginatedItemList: {
             /**
@@ -422,11 +565,17 @@ export interface components {
             /** @default  */
             description: string;
         };
-        /** @description The signed-in user. Only the names and the email can change. */
+        /**
+         * @description The signed-in user. Only the names can change here: an access token
+         *     alone must not be enough to move the account's email (and with it the
+         *     password reset link) to another address.
+         */
         PatchedUserRequest: {
-            email?: string;
             first_name?: string;
             last_name?: string;
+        };
+        ReauthenticateRequest: {
+            password: string;
         };
         RefreshInputRequest: {
             refresh: string;
@@ -435,6 +584,10 @@ export interface components {
             username: string;
             email?: string;
             password: string;
+        };
+        RevocationRequest: {
+            token: string;
+            token_type_hint?: string;
         };
         Session: {
             /** Format: uuid */
@@ -449,15 +602,45 @@ export interface components {
             readonly user_agent: string;
             readonly current: boolean;
         };
+        /** @description Both grants' fields, as the schema shows the one form (not validated). */
+        TokenGrantRequest: {
+            /**
+             * @description Default: password
+             *
+             *     * `password` - password
+             *     * `refresh_token` - refresh_token
+             */
+            grant_type?: components["schemas"]["GrantTypeEnum"];
+            username?: string;
+            password?: string;
+            refresh_token?: string;
+            scope?: string;
+            client_id?: string;
+            client_secret?: string;
+        };
         TokenPair: {
             readonly access: string;
             readonly refresh: string;
         };
-        /** @description The signed-in user. Only the names and the email can change. */
+        /** @description RFC 6749 section 5.1, as FastAPI's guide answers it, plus the refresh token. */
+        TokenResponse: {
+            access_token: string;
+            /** @default bearer */
+            token_type: string;
+            expires_in: number;
+            refresh_token: string;
+        };
+        /**
+         * @description The signed-in user. Only the names can change here: an access token
+         *     alone must not be enough to move the account's email (and with it the
+         *     password reset link) to another address.
+         */
         User: {
             readonly id: number;
             readonly username: string;
-            email?: string;
+            /** Format: email */
+            readonly email: string;
+            readonly email_verified: boolean;
             first_name?: string;
             last_name?: string;
             readonly is_staff: boolean;
@@ -476,6 +659,230 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    api_auth_email_change_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailChangeRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    api_auth_email_change_confirm_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    api_auth_email_verify_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    api_auth_email_verify_resend_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: {
+                headers: {
+                    /** @description Seconds until the limit lets requests through. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     api_auth_logout_create: {
         parameters: {
             query?: never;
@@ -486,7 +893,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["RefreshInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["RefreshInputRequest"];
             };
         };
         responses: {
@@ -595,7 +1001,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["PasswordChangeRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PasswordChangeRequest"];
             };
         };
         responses: {
@@ -641,6 +1046,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            429: {
+                headers: {
+                    /** @description Seconds until the limit lets requests through. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     api_auth_password_reset_create: {
@@ -653,7 +1076,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["PasswordResetRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PasswordResetRequest"];
             };
         };
         responses: {
@@ -721,7 +1143,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["PasswordResetConfirmRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PasswordResetConfirmRequest"];
             };
         };
         responses: {
@@ -760,6 +1181,80 @@ export interface operations {
             };
         };
     };
+    api_auth_reauthenticate_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReauthenticateRequest"];
+            };
+        };
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: {
+                headers: {
+                    /** @description Seconds until the limit lets requests through. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     api_auth_register_create: {
         parameters: {
             query?: never;
@@ -770,7 +1265,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["RegisterRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["RegisterRequest"];
             };
         };
         responses: {
@@ -902,7 +1396,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["LoginRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["LoginRequest"];
             };
         };
         responses: {
@@ -978,7 +1471,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["RefreshInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["RefreshInputRequest"];
             };
         };
         responses: {
@@ -1036,7 +1528,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["VerifyInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["VerifyInputRequest"];
             };
         };
         responses: {
@@ -1140,6 +1631,14 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     api_items_create: {
@@ -1152,7 +1651,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ItemRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ItemRequest"];
             };
         };
         responses: {
@@ -1249,7 +1747,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ItemRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ItemRequest"];
             };
         };
         responses: {
@@ -1353,7 +1850,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["PatchedItemRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedItemRequest"];
             };
         };
         responses: {
@@ -1436,6 +1932,40 @@ export interface operations {
             };
         };
     };
+    api_users_me_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     api_users_me_partial_update: {
         parameters: {
             query?: never;
@@ -1446,7 +1976,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["PatchedUserRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedUserRequest"];
             };
         };
         responses: {
@@ -1524,9 +2053,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
-    token_create: {
+    oauth2_revoke: {
         parameters: {
             query?: never;
             header?: never;
@@ -1535,8 +2072,53 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["OAuth2PasswordRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["OAuth2PasswordRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RevocationRequest"];
+            };
+        };
+        responses: {
+            /** @description Revoked, or the token was unknown. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuth2Error"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    oauth2_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["TokenGrantRequest"];
             };
         };
         responses: {
@@ -1545,7 +2127,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OAuth2Token"];
+                    "application/json": components["schemas"]["TokenResponse"];
                 };
             };
             400: {
@@ -1553,17 +2135,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["OAuth2Error"];
                 };
             };
             413: {
@@ -1589,7 +2161,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["OAuth2Error"];
                 };
             };
             503: {
@@ -1597,7 +2169,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["OAuth2Error"];
                 };
             };
         };
