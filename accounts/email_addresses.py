@@ -183,6 +183,8 @@ def _load(key: str, *, salt: str) -> dict:
         )
     except signing.BadSignature as exc:  # SignatureExpired is one
         raise ValidationError({"key": [INVALID_KEY]}) from exc
-    if not isinstance(data, dict):
+    # Signed by this server, but checked all the same: a key is only ever a
+    # dict of a user id and strings.
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
         raise ValidationError({"key": [INVALID_KEY]})
     return data
