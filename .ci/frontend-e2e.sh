@@ -85,6 +85,8 @@ export DJANGO_SECRET_KEY="frontend-e2e-test-key"
 export DJANGO_DEBUG=false
 export JWT_ACCESS_LIFETIME_SECONDS=2
 export LOGIN_RATE_LIMIT=off
+# runserver starts no task worker: run tasks (account mail) inside requests.
+export TASKS_BACKEND=immediate
 # The local-memory cache, not a Redis an earlier CI step may have left in the env.
 unset REDIS_URL
 (cd "$REPO" && "$PYTHON" manage.py migrate --noinput >"$LOGS/migrate.log" 2>&1)
