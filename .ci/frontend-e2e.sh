@@ -91,6 +91,8 @@ export JWT_ACCESS_LIFETIME_SECONDS=2
 # answers for a refresh token it has just rotated.
 export REFRESH_REUSE_GRACE_SECONDS=2
 export LOGIN_RATE_LIMIT=off
+# runserver starts no task worker: run tasks (account mail) inside requests.
+export TASKS_BACKEND=immediate
 # The local-memory cache, not a Redis an earlier CI step may have left in the env.
 unset REDIS_URL
 # The token cookies keep their production default, Secure, and the browser
