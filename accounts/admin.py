@@ -3,8 +3,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils import timezone
 
+from accounts.email_addresses import email_is_verified, email_mark_verified
 from accounts.forms import LimitedAdminAuthenticationForm
-from accounts.models import Session
+from accounts.models import Session, VerifiedEmail
 from accounts.sessions import session_revoke, user_sessions_revoke
 
 User = get_user_model()
@@ -79,6 +80,20 @@ class SessionAdmin(RevokePermissionMixin, admin.ModelAdmin):
         self.message_user(request, f"Revoked {revoked} session(s).", messages.SUCCESS)
 
 
+class VerifiedEmailInline(admin.StackedInline):
+    """Which address the user proved, and when; staff may vouch for one."""
+
+    model = VerifiedEmail
+    fields = ("address", "verified_at")
+    readonly_fields = fields
+    can_delete = True
+    extra = 0
+    max_num = 1
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class SessionInline(admin.TabularInline):
     model = Session
     fields = ("created_at", "last_used_at", "ip_address", "user_agent", "revoked_at")
@@ -104,8 +119,28 @@ class AccountUserAdmin(RevokePermissionMixin, UserAdmin):
     (accounts/signals.py), as it does from anywhere else.
     """
 
-    inlines = [*UserAdmin.inlines, SessionInline]
-    actions = ["revoke_all_sessions"]
+    inlines = [*UserAdmin.inlines, VerifiedEmailInline, SessionInline]
+    actions = ["revoke_all_sessions", "mark_email_verified"]
+    list_display = (*UserAdmin.list_display, "email_verified")
+
+    @admin.display(boolean=True, description="email verified")
+    def email_verified(self, user):
+        return email_is_verified(user)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("verified_email")
+
+    @admin.action(
+        description="Mark their email addresses verified", permissions=["change"]
+    )
+    def mark_email_verified(self, request, queryset):
+        marked = 0
+        for user in queryset.exclude(email=""):
+            email_mark_verified(user=user)
+            marked += 1
+        self.message_user(
+            request, f"Marked {marked} address(es) verified.", messages.SUCCESS
+        )
 
     @admin.action(
         description="Sign selected users out everywhere", permissions=["revoke"]

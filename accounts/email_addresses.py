@@ -51,7 +51,12 @@ class EmailUnverified(PermissionDenied):
 
 def email_is_verified(user: AbstractBaseUser) -> bool:
     """True when the user's current address is the one they verified."""
+    # Read by the session lookup of every request (accounts/selectors.py), or
+    # by select_related("verified_email"); else one query.
     address = getattr(user, "verified_email_address", _UNSET)
+    if address is _UNSET and "verified_email" in user._state.fields_cache:
+        record = user._state.fields_cache["verified_email"]
+        address = record.address if record is not None else None
     if address is _UNSET:
         address = (
             VerifiedEmail.objects.filter(user=user)

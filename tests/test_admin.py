@@ -127,6 +127,10 @@ def test_deactivating_a_user_in_the_admin_signs_them_out(admin_client, user, tok
             "auth_sessions-MAX_NUM_FORMS": "1000",
             "auth_sessions-0-id": str(Session.objects.get(user=user).pk),
             "auth_sessions-0-user": str(user.pk),
+            "verified_email-TOTAL_FORMS": "0",
+            "verified_email-INITIAL_FORMS": "0",
+            "verified_email-MIN_NUM_FORMS": "0",
+            "verified_email-MAX_NUM_FORMS": "1",
         }
     )
     data.pop("last_login", None)
@@ -162,3 +166,53 @@ def test_seed_demo_refuses_to_run_in_production(db, settings):
     with pytest.raises(CommandError):
         call_command("seed_demo")
     assert not User.objects.filter(username="demo").exists()
+
+
+def test_the_user_page_shows_whether_and_when_the_email_was_verified(
+    admin_client, user
+):
+    from accounts.models import VerifiedEmail
+
+    VerifiedEmail.objects.create(user=user, address=user.email)
+
+    page = admin_client.get(reverse("admin:auth_user_change", args=[user.pk]))
+    listing = admin_client.get(reverse("admin:auth_user_changelist"))
+
+    assert page.status_code == 200
+    assert "Verified email" in page.content.decode()
+    assert user.email in page.content.decode()
+    assert listing.status_code == 200
+    assert "email verified" in listing.content.decode().lower()
+
+
+def test_staff_can_mark_an_email_verified(admin_client, user, other_user):
+    from accounts.email_addresses import email_is_verified
+
+    response = admin_client.post(
+        reverse("admin:auth_user_changelist"),
+        {"action": "mark_email_verified", "_selected_action": [str(user.pk)]},
+        follow=True,
+    )
+
+    assert "Marked 1 address(es) verified." in response.content.decode()
+    assert email_is_verified(User.objects.get(pk=user.pk))
+    assert not email_is_verified(User.objects.get(pk=other_user.pk))
+
+
+def test_view_only_staff_cannot_mark_an_email_verified(client, user):
+    from django.contrib.auth.models import Permission
+
+    from accounts.email_addresses import email_is_verified
+
+    viewer = User.objects.create_user("viewer", password="Staff-pass-word-1")
+    viewer.is_staff = True
+    viewer.save()
+    viewer.user_permissions.set(Permission.objects.filter(codename="view_user"))
+    client.force_login(viewer)
+
+    client.post(
+        reverse("admin:auth_user_changelist"),
+        {"action": "mark_email_verified", "_selected_action": [str(user.pk)]},
+    )
+
+    assert not email_is_verified(User.objects.get(pk=user.pk))
