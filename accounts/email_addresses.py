@@ -16,10 +16,11 @@ from django.core import signing
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 
 from accounts.events import auth_event_log
 from accounts.models import Session, VerifiedEmail
+from accounts.permissions import CodedPermissionDenied
 from accounts.sessions import user_sessions_revoke
 from accounts.tasks import (
     email_change_mail_send,
@@ -35,14 +36,11 @@ INVALID_KEY = "This link is invalid, has expired or has already been used."
 _UNSET = object()
 
 
-class EmailUnverified(PermissionDenied):
+class EmailUnverified(CodedPermissionDenied):
     default_detail = (
         "Verify your email address first: a new link is on its way to your inbox."
     )
     default_code = "email_unverified"
-
-    def __init__(self):
-        super().__init__({"detail": self.default_detail, "code": self.default_code})
 
 
 # Verification

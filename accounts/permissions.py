@@ -6,15 +6,18 @@ from rest_framework.permissions import BasePermission
 from accounts.sessions import session_id_of, session_is_fresh
 
 
-class ReauthenticationRequired(PermissionDenied):
+class CodedPermissionDenied(PermissionDenied):
+    """A 403 whose body names its reason: `{"detail", "code"}`, as SimpleJWT's do."""
+
+    def __init__(self):
+        super().__init__({"detail": self.default_detail, "code": self.default_code})
+
+
+class ReauthenticationRequired(CodedPermissionDenied):
     default_detail = (
         "This action needs your password again: POST /api/auth/reauthenticate/ first."
     )
     default_code = "reauthentication_required"
-
-    def __init__(self):
-        # {"detail", "code"}, the shape of SimpleJWT's errors.
-        super().__init__({"detail": self.default_detail, "code": self.default_code})
 
 
 class FreshSession(BasePermission):

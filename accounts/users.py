@@ -2,10 +2,11 @@
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 
 from accounts.email_addresses import email_is_verified, email_verification_request
 from accounts.events import auth_event_log
+from accounts.permissions import CodedPermissionDenied
 from accounts.tasks import account_deleted_notice_send
 from accounts.usernames import username_normalize
 
@@ -38,12 +39,9 @@ def user_register(*, username: str, password: str, email: str = "") -> User:
     return user
 
 
-class StaffCannotDeleteThemselves(PermissionDenied):
+class StaffCannotDeleteThemselves(CodedPermissionDenied):
     default_detail = "Staff accounts are deleted by another administrator."
     default_code = "staff_account"
-
-    def __init__(self):
-        super().__init__({"detail": self.default_detail, "code": self.default_code})
 
 
 def user_delete(*, user: User) -> None:

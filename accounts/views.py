@@ -186,9 +186,9 @@ class ReauthenticateView(GenericAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class EmailVerifyView(GenericAPIView):
+class EmailLinkView(GenericAPIView):
     """
-    Mark an address verified with the key from its link. No Bearer needed:
+    Act on the key of a link mailed to prove an address. No Bearer needed:
     the link may be opened on a device that is not signed in.
     """
 
@@ -200,8 +200,18 @@ class EmailVerifyView(GenericAPIView):
     def post(self, request):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        email_addresses.email_verify(key=serializer.validated_data["key"])
+        self.follow_link(key=serializer.validated_data["key"])
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def follow_link(self, *, key: str) -> None:
+        raise NotImplementedError
+
+
+class EmailVerifyView(EmailLinkView):
+    """Mark an address verified with the key from its link."""
+
+    def follow_link(self, *, key):
+        email_addresses.email_verify(key=key)
 
 
 class EmailVerifyResendView(GenericAPIView):
@@ -243,19 +253,11 @@ class EmailChangeView(GenericAPIView):
         )
 
 
-class EmailChangeConfirmView(GenericAPIView):
+class EmailChangeConfirmView(EmailLinkView):
     """Move the account to its new address with the key from the link."""
 
-    permission_classes = [AllowAny]
-    authentication_classes = []
-    serializer_class = EmailKeySerializer
-
-    @extend_schema(responses={204: None})
-    def post(self, request):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        email_addresses.email_change_confirm(key=serializer.validated_data["key"])
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def follow_link(self, *, key):
+        email_addresses.email_change_confirm(key=key)
 
 
 class PasswordResetView(GenericAPIView):
