@@ -4,6 +4,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from accounts import sessions
+from tests.live import LiveDatabase, server_env
 
 User = get_user_model()
 
@@ -83,3 +84,12 @@ def other_client(other_user) -> APIClient:
     access = sessions.session_open(user=other_user)["access"]
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
     return client
+
+
+@pytest.fixture(scope="module")
+def live_db(tmp_path_factory) -> LiveDatabase:
+    """A migrated database for one live test module's servers, dropped after."""
+    database = LiveDatabase.create(tmp_path_factory.mktemp("live"))
+    database.migrate(server_env())
+    yield database
+    database.drop()

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.live import PYTHON, LiveDatabase, LiveServer, free_port, server_env
+from tests.live import PYTHON, LiveServer, free_port, server_env
 
 pytestmark = pytest.mark.live
 
@@ -81,14 +81,6 @@ def smtp(tmp_path_factory):
     yield inbox
     process.terminate()
     process.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def live_db(tmp_path_factory):
-    database = LiveDatabase.create(tmp_path_factory.mktemp("live_mail"))
-    database.migrate(server_env())
-    yield database
-    database.drop()
 
 
 def serve(live_db, smtp) -> LiveServer:

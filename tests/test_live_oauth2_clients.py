@@ -15,19 +15,11 @@ from oauthlib.oauth2 import InvalidGrantError, LegacyApplicationClient
 from requests_oauthlib import OAuth2Session
 
 from tests.conftest import PASSWORD
-from tests.live import LiveDatabase, LiveServer, server_env
+from tests.live import LiveServer, server_env
 
 pytestmark = pytest.mark.live
 
 ACCESS_LIFETIME = 4
-
-
-@pytest.fixture(scope="module")
-def live_db(tmp_path_factory):
-    database = LiveDatabase.create(tmp_path_factory.mktemp("live-oauth2"))
-    database.migrate(server_env())
-    yield database
-    database.drop()
 
 
 @pytest.fixture(scope="module")

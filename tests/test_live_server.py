@@ -13,17 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.live import LiveDatabase, LiveServer, server_env
+from tests.live import LiveServer, server_env
 
 pytestmark = pytest.mark.live
-
-
-@pytest.fixture(scope="module")
-def live_db(tmp_path_factory):
-    database = LiveDatabase.create(tmp_path_factory.mktemp("live"))
-    database.migrate(server_env())
-    yield database
-    database.drop()
 
 
 @pytest.fixture(scope="module")
