@@ -19,7 +19,9 @@ BASE=http://127.0.0.1:$PORT
 
 "$PYTHON" -m pip install --quiet -r requirements-fuzz.txt
 
-export DJANGO_DEBUG=false LOGIN_RATE_LIMIT=off
+# Plain log lines, so that the check for logged server errors below can
+# grep them.
+export DJANGO_DEBUG=false LOGIN_RATE_LIMIT=off LOG_FORMAT=plain
 export DJANGO_SECRET_KEY=${DJANGO_SECRET_KEY:-$("$PYTHON" -c 'import secrets; print(secrets.token_urlsafe(50))')}
 if [[ "${DATABASE_URL:-}" == postgres* ]]; then
   DB="fuzz_$$"
@@ -46,6 +48,10 @@ export FUZZ_USERNAME=fuzzer FUZZ_PASSWORD=Fuzz-the-api-2026
 curl -sf -o /dev/null -H 'Content-Type: application/json' \
   -d "{\"username\": \"$FUZZ_USERNAME\", \"password\": \"$FUZZ_PASSWORD\"}" \
   "$BASE/api/auth/register/"
+# Staff, so that DELETE /api/users/me/ is fuzzed but answers 403 instead of
+# deleting the account the fuzzer signs in with.
+"$PYTHON" manage.py shell --no-imports -c \
+  "from django.contrib.auth.models import User; User.objects.filter(username='$FUZZ_USERNAME').update(is_staff=True)"
 
 # schemathesis signs in itself, and signs in again whenever an answer is a
 # 401: logout-all, deleting the current session (the stateful phase finds

@@ -32,7 +32,8 @@ class UserSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(read_only=True)
     username = serializers.CharField(read_only=True)
-    email = serializers.EmailField(read_only=True)
+    # A CharField: the address may be empty, which `format: email` refuses.
+    email = serializers.CharField(read_only=True)
     email_verified = serializers.SerializerMethodField()
     first_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
     last_name = serializers.CharField(required=False, allow_blank=True, max_length=150)

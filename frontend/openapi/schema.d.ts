@@ -50,10 +50,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * @description Mark an address verified with the key from its link. No Bearer needed:
-         *     the link may be opened on a device that is not signed in.
-         */
+        /** @description Mark an address verified with the key from its link. */
         post: operations["api_auth_email_verify_create"];
         delete?: never;
         options?: never;
@@ -638,7 +635,6 @@ export interface components {
         User: {
             readonly id: number;
             readonly username: string;
-            /** Format: email */
             readonly email: string;
             readonly email_verified: boolean;
             first_name?: string;
