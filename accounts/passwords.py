@@ -6,11 +6,17 @@ and resetting it by email.
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from rest_framework.exceptions import AuthenticationFailed, ValidationError
 
 from accounts.events import auth_event_log
 from accounts.limits import login_failures_clear, sign_in_attempt_start
 from accounts.models import Session
-from accounts.sessions import TokenPair, session_open, user_sessions_revoke
+from accounts.sessions import (
+    TokenPair,
+    session_open,
+    user_credentials_lock,
+    user_sessions_revoke,
+)
 from accounts.tasks import password_reset_mails_send
 
 User = get_user_model()
@@ -47,6 +53,9 @@ def user_change_password(
     caller's own included, so the new pair returned here keeps that client
     signed in.
     """
+    # The old password was checked against this hash: a change that raced
+    # this one (or a reset) makes it stale, and this one is refused.
+    user_credentials_lock(user=user)
     user.set_password(new_password)
     user.save(update_fields=["password"])
     auth_event_log("password_changed", user_id=user.pk, ip=ip_address)
@@ -74,6 +83,14 @@ def password_reset_confirm(*, user: AbstractBaseUser, new_password: str) -> None
     Changing the password changes the hash that the reset token is derived
     from, which is what makes the link single-use.
     """
+    # The link was checked against this hash: a second use racing this one
+    # finds it changed, and is the same 400 as any used link.
+    try:
+        user_credentials_lock(user=user)
+    except AuthenticationFailed as exc:
+        raise ValidationError(
+            {"non_field_errors": ["The reset link is invalid or has expired."]}
+        ) from exc
     # Revoked first, so the sessions record why they ended; the save below
     # then finds none left to revoke.
     user_sessions_revoke(user=user, reason=Session.RevokeReason.PASSWORD_RESET)

@@ -14,6 +14,7 @@ from typing import TypedDict
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, update_last_login
+from django.db import transaction
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import (
     AuthenticationFailed,
@@ -40,7 +41,15 @@ class TokenPair(TypedDict):
 def session_open(
     *, user: AbstractBaseUser, ip_address: str | None = None, user_agent: str = ""
 ) -> TokenPair:
-    """Start a session for a user who just proved their credentials."""
+    """
+    Start a session for a user who just proved their credentials.
+
+    The session is opened only if the password hash the caller checked is
+    still the stored one and the user is still active, with the user's row
+    locked: a sign-in that raced a password change, a deactivation or a
+    deletion would otherwise open a session after they revoked all the
+    others, and outlive them.
+    """
     session = Session(
         id=uuid.uuid4(),
         user=user,
@@ -50,13 +59,35 @@ def session_open(
     refresh = _refresh_token_for(user=user, session=session)
     session.refresh_jti = refresh[jwt_settings.JTI_CLAIM]
     session.expires_at = datetime_from_epoch(refresh["exp"])
-    session.save()
+    with transaction.atomic():
+        user_credentials_lock(user=user)
+        session.save()
     if jwt_settings.UPDATE_LAST_LOGIN:
         update_last_login(None, user)
     auth_event_log(
         "login_succeeded", user_id=user.pk, session_id=session.pk, ip=ip_address
     )
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
+
+
+def user_credentials_lock(*, user: AbstractBaseUser) -> None:
+    """
+    Lock the user's row until the transaction ends, and raise
+    AuthenticationFailed unless its stored password hash is still the one on
+    `user` (the one a caller has checked) and the user is still active.
+    """
+    stored = (
+        type(user)
+        ._default_manager.select_for_update()
+        .filter(pk=user.pk)
+        .values_list("password", "is_active")
+        .first()
+    )
+    if stored is None or stored != (user.password, True):
+        raise AuthenticationFailed(
+            "The account's credentials changed; sign in again.",
+            code="credentials_changed",
+        )
 
 
 def session_refresh(*, raw_refresh: str) -> TokenPair:
@@ -91,7 +122,10 @@ def session_refresh(*, raw_refresh: str) -> TokenPair:
         auth_event_log("token_refreshed", user_id=user.pk, session_id=session.pk)
         return {"access": str(new_refresh.access_token), "refresh": str(new_refresh)}
 
-    session.refresh_from_db()
+    try:
+        session.refresh_from_db()
+    except Session.DoesNotExist as exc:  # the account was deleted meanwhile
+        raise AuthenticationFailed("Session has ended", code="session_ended") from exc
     grace = timedelta(seconds=settings.REFRESH_REUSE_GRACE_SECONDS)
     if (
         session.revoked_at is None

@@ -155,3 +155,68 @@ def test_staff_with_the_revoke_permission_can_sign_users_out(
     )
 
     assert Session.objects.get(pk=session.pk).revoked_reason == "admin"
+
+
+# Races with a password change
+# ------------------------------------------------------------------------------
+
+
+def test_a_sign_in_that_raced_a_password_change_opens_no_session(user):
+    """The sign-in checked the old hash; the change committed before it saved."""
+    from rest_framework.exceptions import AuthenticationFailed
+
+    signing_in = User.objects.get(pk=user.pk)  # as authenticate() loaded it
+    user.set_password("An0ther-long-password")
+    user.save()
+
+    with pytest.raises(AuthenticationFailed) as refused:
+        session_open(user=signing_in)
+
+    assert refused.value.detail["code"] == "credentials_changed"
+    assert not Session.objects.active().filter(user=user).exists()
+
+
+def test_a_sign_in_that_raced_a_deactivation_or_deletion_opens_no_session(user):
+    from rest_framework.exceptions import AuthenticationFailed
+
+    signing_in = User.objects.get(pk=user.pk)
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    with pytest.raises(AuthenticationFailed):
+        session_open(user=signing_in)
+
+    User.objects.filter(pk=user.pk).delete()
+    with pytest.raises(AuthenticationFailed):
+        session_open(user=signing_in)
+    assert not Session.objects.exists()
+
+
+def test_a_password_change_that_lost_a_race_changes_nothing(api_client, user, tokens):
+    """Two changes checked the same old password; the second one is refused."""
+    from accounts.passwords import user_change_password
+
+    first, second = User.objects.get(pk=user.pk), User.objects.get(pk=user.pk)
+    user_change_password(user=first, new_password="First-new-passphrase-1")
+
+    from rest_framework.exceptions import AuthenticationFailed
+
+    with pytest.raises(AuthenticationFailed):
+        user_change_password(user=second, new_password="Second-new-passphrase-2")
+
+    user.refresh_from_db()
+    assert user.check_password("First-new-passphrase-1")
+    assert Session.objects.active().filter(user=user).count() == 1
+
+
+def test_a_reset_link_used_twice_at_once_sets_one_password(api_client, user):
+    from accounts.passwords import password_reset_confirm
+
+    first, second = User.objects.get(pk=user.pk), User.objects.get(pk=user.pk)
+    password_reset_confirm(user=first, new_password="First-new-passphrase-1")
+
+    from rest_framework.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        password_reset_confirm(user=second, new_password="Second-new-passphrase-2")
+
+    user.refresh_from_db()
+    assert user.check_password("First-new-passphrase-1")

@@ -8,6 +8,7 @@ process) and on PostgreSQL with Redis (two workers sharing Redis).
 
 import os
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -100,3 +101,39 @@ def test_concurrent_registrations_of_one_name_create_one_account(server):
             assert answer.body == {
                 "username": ["A user with that username already exists."]
             }
+
+
+def test_no_sign_in_racing_a_password_change_outlives_it(server):
+    """Every session opened with the old password ends with the change."""
+    survivors, signed_in = 0, 0
+    for round_ in range(3):
+        name = f"racer{round_}"
+        credentials = {"username": name, "password": PASSWORD}
+        assert server.post("/api/auth/register/", credentials).status == 201
+        owner = server.post("/api/auth/token/", credentials).body["access"]
+
+        new_password = f"New-pass-{round_}-x9"
+
+        def attempt(n, owner=owner, credentials=credentials, new=new_password):
+            if n == 0:
+                time.sleep(0.05)
+                return server.post(
+                    "/api/auth/password/change/",
+                    {"old_password": PASSWORD, "new_password": new},
+                    token=owner,
+                )
+            return server.post("/api/auth/token/", credentials)
+
+        change, *sign_ins = all_at_once(20, attempt)
+        assert change.status == 200
+        for answer in sign_ins:
+            assert answer.status in (200, 401), answer.body
+            if answer.status == 200:
+                signed_in += 1
+                me = server.get("/api/users/me/", token=answer.body["access"])
+                survivors += me.status == 200
+
+    print(
+        f"\nsign-ins racing a password change: {signed_in} succeeded, {survivors} alive"
+    )
+    assert survivors == 0
