@@ -4,14 +4,11 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils import timezone
 
 from accounts.email_addresses import email_is_verified, email_mark_verified
-from accounts.forms import LimitedAdminAuthenticationForm
+from accounts.forms import AccountUserChangeForm, AccountUserCreationForm
 from accounts.models import Session, VerifiedEmail
 from accounts.sessions import session_revoke, user_sessions_revoke
 
 User = get_user_model()
-
-# The admin signs in through the same limits as the API (accounts/limits.py).
-admin.site.login_form = LimitedAdminAuthenticationForm
 
 
 class RevokePermissionMixin:
@@ -119,6 +116,8 @@ class AccountUserAdmin(RevokePermissionMixin, UserAdmin):
     (accounts/signals.py), as it does from anywhere else.
     """
 
+    form = AccountUserChangeForm
+    add_form = AccountUserCreationForm
     inlines = [*UserAdmin.inlines, VerifiedEmailInline, SessionInline]
     actions = ["revoke_all_sessions", "mark_email_verified"]
     list_display = (*UserAdmin.list_display, "email_verified")

@@ -10,6 +10,8 @@ as if it were a token. So every failure here carries RFC 6749 section 5.2's
 FastAPI guide's clients read `detail`).
 """
 
+from collections.abc import Mapping
+
 from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
@@ -188,6 +190,8 @@ class TokenEndpointView(OAuth2View):
         },
     )
     def post(self, request):
+        if not isinstance(request.data, Mapping):
+            raise OAuth2Error("invalid_request", "The body must be a form (or object).")
         grant_type = request.data.get("grant_type") or "password"
         if grant_type == "password":
             tokens = self.password_grant(request)

@@ -110,7 +110,7 @@ class RegisterSerializer(serializers.Serializer):
             "invalid": "Enter a valid username: letters, digits and @/./+/-/_ only."
         },
     )
-    email = serializers.EmailField(required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
     password = PasswordField(trim_whitespace=False, max_length=4096)
 
     def validate_username(self, value):
@@ -168,7 +168,7 @@ class EmailChangeSerializer(serializers.Serializer):
 
 
 class PasswordResetSerializer(serializers.Serializer):
-    email = serializers.EmailField()
+    email = serializers.EmailField(max_length=254)
 
 
 class PasswordResetConfirmSerializer(serializers.Serializer):

@@ -64,10 +64,12 @@ def user_by_username(username: str):
     )
 
 
-def username_taken(username: str) -> bool:
+def username_taken(username: str, among=None) -> bool:
+    """Whether a user (of `among`, default all) has a name that folds the same."""
     User = get_user_model()
+    users = User._default_manager.all() if among is None else among
     return (
-        User._default_manager.alias(folded=UsernameFold(User.USERNAME_FIELD))
+        users.alias(folded=UsernameFold(User.USERNAME_FIELD))
         .filter(folded=UsernameFold(Value(username)))
         .exists()
     )

@@ -216,3 +216,87 @@ def test_view_only_staff_cannot_mark_an_email_verified(client, user):
     )
 
     assert not email_is_verified(User.objects.get(pk=user.pk))
+
+
+@pytest.mark.parametrize("twin", ["JOHN", "\uff4a\uff4f\uff48\uff4e"])
+def test_the_admin_refuses_a_case_twin_with_a_form_error(admin_client, user, twin):
+    response = admin_client.post(
+        reverse("admin:auth_user_add"),
+        {
+            "username": twin,
+            "password1": "",
+            "password2": "",
+            "usable_password": "false",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "A user with that username already exists." in response.content.decode()
+    assert User.objects.filter(username__iexact="john").count() == 1
+
+
+def test_renaming_to_a_twin_in_the_admin_is_a_form_error(
+    admin_client, user, other_user
+):
+    url = reverse("admin:auth_user_change", args=[other_user.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {
+        key: value
+        for key, value in form.initial.items()
+        if value is not None and key not in {"password", "groups", "user_permissions"}
+    }
+    data.update(
+        {
+            "username": "JOHN",
+            "date_joined_0": other_user.date_joined.strftime("%Y-%m-%d"),
+            "date_joined_1": other_user.date_joined.strftime("%H:%M:%S"),
+            "auth_sessions-TOTAL_FORMS": "0",
+            "auth_sessions-INITIAL_FORMS": "0",
+            "verified_email-TOTAL_FORMS": "0",
+            "verified_email-INITIAL_FORMS": "0",
+        }
+    )
+    data.pop("last_login", None)
+    data.pop("date_joined", None)
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "A user with that username already exists." in response.content.decode()
+    other_user.refresh_from_db()
+    assert other_user.username == "mallory"
+
+
+def test_the_admins_password_change_counts_wrong_old_passwords(
+    admin_client, admin_user, api_client, settings
+):
+    from config.rates import login_rate_limits
+
+    settings.LOGIN_RATE_LIMITS = login_rate_limits("ip=100/min,username=3/15min")
+    for _ in range(3):
+        admin_client.post(
+            reverse("admin:password_change"),
+            {
+                "old_password": "wrong",
+                "new_password1": "N3w-admin-passphrase",
+                "new_password2": "N3w-admin-passphrase",
+            },
+        )
+
+    locked = admin_client.post(
+        reverse("admin:password_change"),
+        {
+            "old_password": "Adm1n-pass-word",
+            "new_password1": "N3w-admin-passphrase",
+            "new_password2": "N3w-admin-passphrase",
+        },
+    )
+    sign_in = api_client.post(
+        reverse("accounts:token-obtain"),
+        {"username": "boss", "password": "Adm1n-pass-word"},
+    )
+
+    assert "Too many attempts" in locked.content.decode()
+    assert sign_in.status_code == 429
+    admin_user.refresh_from_db()
+    assert admin_user.check_password("Adm1n-pass-word")

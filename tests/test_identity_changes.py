@@ -220,3 +220,22 @@ def test_a_reset_link_used_twice_at_once_sets_one_password(api_client, user):
 
     user.refresh_from_db()
     assert user.check_password("First-new-passphrase-1")
+
+
+def test_disabling_the_password_ends_every_session(api_client, user, tokens):
+    user.set_unusable_password()
+    user.save()
+
+    assert Session.objects.get(user=user).revoked_reason == "password_change"
+    assert api_client.get(ME_URL, **bearer(tokens["access"])).status_code == 401
+
+
+def test_saving_a_user_without_a_usable_password_ends_no_new_session(user):
+    user.set_unusable_password()
+    user.save()
+    session_open(user=user)
+
+    user.first_name = "Still here"
+    user.save()
+
+    assert Session.objects.active().filter(user=user).count() == 1
