@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.email_addresses import email_is_verified, email_mark_verified
@@ -133,13 +134,23 @@ class AccountUserAdmin(RevokePermissionMixin, UserAdmin):
         description="Mark their email addresses verified", permissions=["change"]
     )
     def mark_email_verified(self, request, queryset):
-        marked = 0
+        marked, taken = 0, []
         for user in queryset.exclude(email=""):
-            email_mark_verified(user=user)
-            marked += 1
+            try:
+                with transaction.atomic():
+                    email_mark_verified(user=user)
+                marked += 1
+            except IntegrityError:  # another account has proved the address
+                taken.append(user.get_username())
         self.message_user(
             request, f"Marked {marked} address(es) verified.", messages.SUCCESS
         )
+        if taken:
+            self.message_user(
+                request,
+                "Another account has proved the address of: " + ", ".join(taken),
+                messages.WARNING,
+            )
 
     @admin.action(
         description="Sign selected users out everywhere", permissions=["revoke"]

@@ -8,18 +8,18 @@ password is ever a field: a username from a failed sign-in may be a password
 typed into the wrong box, so it is logged as a keyed digest only.
 """
 
-import hashlib
-import hmac
 import logging
 
-from django.conf import settings
+from django.utils.crypto import salted_hmac
 
 logger = logging.getLogger("accounts.auth")
 
 
-def auth_event_log(event: str, *, level: int = logging.INFO, **fields) -> None:
+def auth_event_log(
+    event: str, *, level: int = logging.INFO, exc_info: bool = False, **fields
+) -> None:
     """Log an auth event; callers pass ids, addresses and reasons only."""
-    logger.log(level, event, extra={"event": event, **fields})
+    logger.log(level, event, exc_info=exc_info, extra={"event": event, **fields})
 
 
 def username_digest(username: object) -> str:
@@ -28,8 +28,8 @@ def username_digest(username: object) -> str:
 
     Failed sign-ins for one name share a digest, so staff can follow a
     guessing run in the logs, but the digest cannot be read back into what
-    was typed (it is keyed with SECRET_KEY, so no dictionary of hashes helps).
+    was typed (it is keyed with a key derived from SECRET_KEY for this use
+    alone, so no dictionary of hashes helps).
     """
-    key = settings.SECRET_KEY.encode()
-    typed = str(username).encode("utf-8", "replace")
-    return hmac.new(key, typed, hashlib.sha256).hexdigest()[:16]
+    typed = str(username).encode("utf-8", "replace").decode("utf-8")
+    return salted_hmac("accounts.events.username", typed).hexdigest()[:16]

@@ -252,25 +252,31 @@ class PasswordResetRateThrottle(CacheRateThrottle):
         ]
 
 
-class PasswordChangeRateThrottle(CacheRateThrottle):
-    """Password changes per user, whatever the old password typed."""
+class PerUserRateThrottle(CacheRateThrottle):
+    """Requests of one signed-in user in `scope`, whatever they send."""
+
+    scope: str
 
     def checks(self, request):
         user_id = getattr(request.user, "pk", None)
-        return [("password_change", str(user_id) if user_id is not None else None)]
+        return [(self.scope, str(user_id) if user_id is not None else None)]
 
 
-class ReauthenticateRateThrottle(CacheRateThrottle):
-    """Re-authentications per user, whatever the password typed."""
-
-    def checks(self, request):
-        user_id = getattr(request.user, "pk", None)
-        return [("reauthenticate", str(user_id) if user_id is not None else None)]
+class PasswordChangeRateThrottle(PerUserRateThrottle):
+    scope = "password_change"
 
 
-class VerifyResendRateThrottle(CacheRateThrottle):
-    """Verification mails one user asks for again (sign-up's does not count)."""
+class ReauthenticateRateThrottle(PerUserRateThrottle):
+    scope = "reauthenticate"
 
-    def checks(self, request):
-        user_id = getattr(request.user, "pk", None)
-        return [("verify_resend", str(user_id) if user_id is not None else None)]
+
+class VerifyResendRateThrottle(PerUserRateThrottle):
+    """Verification mails asked for again (the sign-up's does not count)."""
+
+    scope = "verify_resend"
+
+
+class EmailChangeRateThrottle(PerUserRateThrottle):
+    """Changes of address asked for: each mails a third-party address."""
+
+    scope = "email_change"

@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 
@@ -88,9 +89,13 @@ class VerifiedEmail(models.Model):
 
     class Meta:
         verbose_name = "verified email"
+        constraints = [
+            # One account per proven address: two accounts racing to confirm
+            # the same new address cannot both win.
+            models.UniqueConstraint(
+                Lower("address"), name="verified_email_address_unique"
+            )
+        ]
 
     def __str__(self):
         return f"{self.address} since {self.verified_at:%Y-%m-%d %H:%M}"
-
-    def vouches_for(self, email: str) -> bool:
-        return bool(email) and self.address.lower() == email.lower()

@@ -19,7 +19,6 @@ from accounts.events import auth_event_log
 from accounts.mail import MailNotSentError, password_reset_mail_send
 
 User = get_user_model()
-logger = logging.getLogger("accounts.auth")
 
 
 @task()
@@ -49,17 +48,14 @@ def password_reset_mails_send(email: str) -> int:
             password_reset_mail_send(user=user)
         except Exception:
             failed += 1
-            logger.exception(
-                "password_reset_mail_failed user_id=%s",
-                user.pk,
-                extra={"event": "password_reset_mail_failed", "user_id": user.pk},
+            auth_event_log(
+                "password_reset_mail_failed",
+                level=logging.ERROR,
+                exc_info=True,
+                user_id=user.pk,
             )
         else:
-            logger.info(
-                "password_reset_requested user_id=%s",
-                user.pk,
-                extra={"event": "password_reset_requested", "user_id": user.pk},
-            )
+            auth_event_log("password_reset_requested", user_id=user.pk)
     if failed:
         raise MailNotSentError(f"{failed} of {len(users)} reset mails not sent")
     return len(users)
@@ -81,14 +77,14 @@ def email_verification_mail_send(user_id: int) -> bool:
 @task()
 def email_change_mail_send(user_id: int, new_email: str, session_id: str) -> bool:
     """Mail the link that confirms a change of address to the new address."""
-    from accounts.email_addresses import email_change_key
+    from accounts.email_addresses import email_change_mail_prepare
 
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None:
-        return False
-    key = email_change_key(
-        user_id=user.pk, old=user.email, new=new_email, session_id=session_id
+    prepared = email_change_mail_prepare(
+        user_id=user_id, new_email=new_email, session_id=session_id
     )
+    if prepared is None:
+        return False
+    user, key = prepared
     mail.email_change_mail_send(user=user, new_email=new_email, key=key)
     return True
 

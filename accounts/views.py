@@ -10,6 +10,7 @@ from rest_framework_simplejwt.views import TokenViewBase
 
 from accounts import email_addresses, passwords, sessions, users
 from accounts.limits import (
+    EmailChangeRateThrottle,
     PasswordChangeRateThrottle,
     PasswordResetRateThrottle,
     ReauthenticateRateThrottle,
@@ -237,6 +238,7 @@ class EmailChangeView(GenericAPIView):
 
     serializer_class = EmailChangeSerializer
     permission_classes = [IsAuthenticated, FreshSession]
+    throttle_classes = [EmailChangeRateThrottle]
 
     @extend_schema(responses={202: DetailSerializer})
     def post(self, request):

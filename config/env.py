@@ -173,8 +173,14 @@ class StrictEnv(environ.Env):
             ) from None
         if scheme.startswith("smtp") and not config["EMAIL_HOST"]:
             raise self.refusal(var, url, f"an email URL {example}, with a host")
-        if scheme == "filemail" and not config["EMAIL_FILE_PATH"]:
-            raise self.refusal(var, url, "a directory, as in filemail:///var/mail")
+        # django-environ drops the URL's first slash: filemail:////var/mail
+        # is /var/mail, and filemail:///var/mail a relative var/mail.
+        if scheme == "filemail" and not str(
+            config["EMAIL_FILE_PATH"] or ""
+        ).startswith("/"):
+            raise self.refusal(
+                var, url, "an absolute directory, as in filemail:////var/mail"
+            )
         return config
 
     def refusal(self, var, value, expected, *, entry=False) -> ImproperlyConfigured:

@@ -28,6 +28,8 @@ DEFAULT_LOGIN_RATES = {
     "reauthenticate": "5/min",
     # Verification mails one user asks to be sent again.
     "verify_resend": "3/h",
+    # Changes of address one user asks for (each mails the new address).
+    "email_change": "5/h",
 }
 
 # DRF's spellings (it reads only the first letter: s, m, h, d), their

@@ -272,9 +272,11 @@ def test_confirming_moves_the_account_and_tells_the_old_address(
     assert api_client.post(CONFIRM_URL, {"key": key}).status_code == 400
 
 
-def test_an_address_of_another_account_gets_the_same_202_and_no_mail(
+def test_an_address_another_account_proved_gets_the_same_202_and_no_mail(
     auth_client, user, other_user
 ):
+    VerifiedEmail.objects.create(user=other_user, address=other_user.email)
+
     response = request_change(auth_client, new_email="MALLORY@example.com")
 
     assert response.status_code == 202
@@ -303,6 +305,7 @@ def test_an_address_taken_after_the_request_cannot_be_confirmed(
     request_change(auth_client)
     key = key_in(mail.outbox[0])
     User.objects.filter(pk=other_user.pk).update(email="new@example.com")
+    VerifiedEmail.objects.create(user=other_user, address="new@example.com")
 
     response = api_client.post(CONFIRM_URL, {"key": key})
 
@@ -354,3 +357,61 @@ def test_no_deletion_notice_goes_to_an_unverified_address(auth_client, user):
 
 def test_unverified_limits(settings):
     assert login_rate_limits("")["verify_resend"] == (3, 3600)
+
+
+def test_a_change_link_works_once_even_when_the_account_comes_back(
+    api_client, auth_client, user
+):
+    """john@ → new@ → john@: the first link must not move the account again."""
+    request_change(auth_client)
+    first_key = key_in(mail.outbox[-1])
+    assert api_client.post(CONFIRM_URL, {"key": first_key}).status_code == 204
+    request_change(auth_client, "john@example.com")
+    assert (
+        api_client.post(CONFIRM_URL, {"key": key_in(mail.outbox[-1])}).status_code
+        == 204
+    )
+
+    replay = api_client.post(CONFIRM_URL, {"key": first_key})
+
+    assert replay.status_code == 400
+    user.refresh_from_db()
+    assert user.email == "john@example.com"
+
+
+def test_two_accounts_cannot_both_prove_one_address(api_client, user, other_user):
+    from accounts.email_addresses import email_change_key
+
+    keys = [
+        email_change_key(user=someone, new="shared@example.com", session_id="")
+        for someone in (user, other_user)
+    ]
+
+    answers = [api_client.post(CONFIRM_URL, {"key": key}).status_code for key in keys]
+
+    assert answers == [204, 400]
+    assert (
+        VerifiedEmail.objects.filter(address__iexact="shared@example.com").count() == 1
+    )
+    other_user.refresh_from_db()
+    assert other_user.email == "mallory@example.com"
+
+
+def test_the_change_link_does_not_carry_the_old_address(auth_client, user):
+    import base64
+
+    request_change(auth_client)
+    key = key_in(mail.outbox[0])
+    payload = key.split(":")[0]
+    decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+
+    assert b"john@example.com" not in decoded
+
+
+def test_changes_of_address_are_limited_per_user(auth_client, user, settings):
+    settings.LOGIN_RATE_LIMITS = login_rate_limits("email_change=2/h")
+
+    answers = [request_change(auth_client, f"n{n}@example.com") for n in range(3)]
+
+    assert [a.status_code for a in answers] == [202, 202, 429]
+    assert len(mail.outbox) == 2

@@ -196,7 +196,7 @@ def test_a_database_url_is_read(url, name):
         ("gmail://me:hunter2@smtp.example.com", "with a scheme among"),
         ("smtp+tls://me:hunter2@smtp.example.com:tls", "with a numeric port"),
         ("smtp://me:hunter2@:587", "with a host"),
-        ("filemail://", "a directory"),
+        ("filemail://", "an absolute directory"),
     ],
 )
 def test_a_bad_email_url_is_refused_without_its_password(url, expected):

@@ -14,6 +14,7 @@ DEFAULTS = {
     "password_change": (5, 60),
     "reauthenticate": (5, 60),
     "verify_resend": (3, 3600),
+    "email_change": (5, 3600),
 }
 
 

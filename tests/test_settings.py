@@ -130,6 +130,7 @@ BAD_VALUES = [
     ("EMAIL_KEY_LIFETIME_SECONDS", "3 days"),
     ("REQUIRE_VERIFIED_EMAIL", "sometimes"),
     ("EMAIL_URL", "gmail://smtp.example.com"),
+    ("EMAIL_URL", "filemail:///var/mail"),
     ("EMAIL_URL", "smtp+tls://smtp.example.com:submission"),
     ("DEFAULT_FROM_EMAIL", "noreply"),
 ]
