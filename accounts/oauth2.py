@@ -113,6 +113,7 @@ class TokenResponseSerializer(serializers.Serializer):
 
 
 class OAuth2ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField(required=False, help_text="e.g. email_unverified")
     error = serializers.ChoiceField(
         [
             "invalid_request",
@@ -185,6 +186,7 @@ class TokenEndpointView(OAuth2View):
         responses={
             200: TokenResponseSerializer,
             400: OAuth2ErrorSerializer,
+            403: OAuth2ErrorSerializer,
             429: OAuth2ErrorSerializer,
             503: OAuth2ErrorSerializer,
         },

@@ -1,6 +1,6 @@
 """
 One person, one username: usernames compared after NFKC normalisation and
-case folding, by the application and by a unique index of the database.
+lower-casing, by the application and by a unique index of the database.
 
 Fullwidth `alice` (U+FF41…), `Alice` and `ALICE` are all `alice`: they register
 as one name and sign in to one account. The folding is Unicode lower-casing

@@ -55,7 +55,7 @@ class LoginView(NoStoreMixin, TokenViewBase):
     # For the schema: 429 and 503 come from the backend, not a DRF throttle.
     sign_in_limited = True
 
-    @extend_schema(responses={200: TokenPairSerializer})
+    @extend_schema(responses={200: TokenPairSerializer, 403: ErrorSerializer})
     def post(self, request):
         return Response(self.sign_in(request))
 
@@ -240,7 +240,7 @@ class EmailChangeView(GenericAPIView):
     permission_classes = [IsAuthenticated, FreshSession]
     throttle_classes = [EmailChangeRateThrottle]
 
-    @extend_schema(responses={202: DetailSerializer})
+    @extend_schema(responses={202: DetailSerializer, 403: ErrorSerializer})
     def post(self, request):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
