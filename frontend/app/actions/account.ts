@@ -42,8 +42,8 @@ export async function deleteAccount(_prev: DeleteAccountState, formData: FormDat
     case "start":
       return { step: "password" };
     case "reauthenticate": {
-      const proved = await reauthenticate(String(formData.get("password") ?? ""));
-      return proved.ok ? { step: "confirm" } : { ...proved, step: "password" };
+      const refused = await reauthenticate(String(formData.get("password") ?? ""));
+      return refused ? { ...refused, step: "password" } : { step: "confirm" };
     }
     case "delete":
       break;

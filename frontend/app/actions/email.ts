@@ -31,7 +31,10 @@ export type ChangeEmailState = FormFailure<"new_email" | "password"> & {
 const MAX_KEY_LENGTH = 2000;
 
 /** Send the key of an email link to the API (no Bearer: the link may be opened anywhere). */
-async function confirmKey(key: unknown, call: (api: Api, key: string) => Promise<{ response: Response; error?: unknown }>): Promise<LinkResult> {
+async function confirmKey(
+  key: unknown,
+  call: (api: Api, key: string) => Promise<{ response: Response; error?: unknown }>,
+): Promise<LinkResult> {
   if (typeof key !== "string" || !key || key.length > MAX_KEY_LENGTH) {
     return { ok: false, error: linkFailure(400, undefined) };
   }
@@ -82,8 +85,8 @@ export async function changeEmail(_prev: ChangeEmailState, formData: FormData): 
   if (formData.get("intent") === "cancel") return { newEmail };
   if (!newEmail) return { fieldErrors: { new_email: ["Enter the new email address."] } };
   if (formData.has("password")) {
-    const proved = await reauthenticate(String(formData.get("password") ?? ""));
-    if (!proved.ok) return { ...proved, newEmail, needsPassword: true };
+    const refused = await reauthenticate(String(formData.get("password") ?? ""));
+    if (refused) return { ...refused, newEmail, needsPassword: true };
   }
 
   const { data, error, response } = await actionCall((api) =>
