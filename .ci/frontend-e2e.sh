@@ -100,7 +100,7 @@ export DJANGO_DEBUG=false
 export JWT_ACCESS_LIFETIME_SECONDS=2
 # A sign-in counts as proof of the password for this long: the browser test
 # waits it out to see the API ask for the password again (email change).
-export REAUTH_SECONDS=3
+export REAUTH_SECONDS=5
 # Read by both servers: the API's reuse grace period, and how long Next.js
 # answers for a refresh token it has just rotated.
 export REFRESH_REUSE_GRACE_SECONDS=2
