@@ -4,8 +4,8 @@ import { test } from "node:test";
 import { load } from "./build.mjs";
 
 const {
-  LINK_INVALID, PASSWORDS_DIFFER, UNAVAILABLE, formFailure, linkFailure, passwordMismatch, reauthenticationRequired,
-  registerFailure, splitErrors, tooManyAttempts,
+  LINK_INVALID, PASSWORDS_DIFFER, UNAVAILABLE, formFailure, linkFailure, loginFailure, passwordMismatch,
+  reauthenticationRequired, registerFailure, splitErrors, tooManyAttempts,
 } = load("app/lib/api-errors");
 
 test("a throttled request says how long to wait, from Retry-After", () => {
@@ -98,4 +98,14 @@ test("a refused email link shows the API's reason", () => {
   assert.equal(linkFailure(400, used), used.key[0]);
   assert.equal(linkFailure(400, undefined), LINK_INVALID);
   assert.equal(linkFailure(502, ""), UNAVAILABLE);
+});
+
+test("sign-in: wrong credentials, throttling, an unverified address, and a failing API", () => {
+  assert.equal(loginFailure(401, { detail: "No active account found with the given credentials" }, null), "Invalid username or password.");
+  assert.equal(loginFailure(429, {}, "9"), "Too many attempts. Try again in 9 seconds.");
+  // REQUIRE_VERIFIED_EMAIL=true (accounts/email_addresses.py): the API's own words.
+  const unverified = { detail: "Verify your email address first: a new link is on its way to your inbox.", code: "email_unverified" };
+  assert.equal(loginFailure(403, unverified, null), unverified.detail);
+  assert.equal(loginFailure(403, { detail: "Forbidden." }, null), UNAVAILABLE);
+  assert.equal(loginFailure(502, "", null), UNAVAILABLE);
 });

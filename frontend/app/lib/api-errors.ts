@@ -23,6 +23,20 @@ export function tooManyAttempts(retryAfter: string | null, body: unknown): strin
 }
 
 /**
+ * The sign-in form's message for a refused POST /api/auth/token/. With the
+ * API's REQUIRE_VERIFIED_EMAIL, an unverified address is a 403
+ * `email_unverified` whose detail says a new link is on its way.
+ */
+export function loginFailure(status: number, body: unknown, retryAfter: string | null): string {
+  if (status === 429) return tooManyAttempts(retryAfter, body);
+  if (status === 400 || status === 401) return "Invalid username or password.";
+  if (status === 403 && errorCode(body) === "email_unverified") {
+    return detailOf(body) ?? "Verify your email address first: a new link is on its way to your inbox.";
+  }
+  return UNAVAILABLE;
+}
+
+/**
  * The register form's messages for a refused POST /api/auth/register/.
  *
  * With REGISTRATION_OPEN=false the API answers 404 {"detail": "Registration
