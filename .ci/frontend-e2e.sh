@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Frontend leg of CI: install, run the unit tests, check the generated API
-# types against the Django schema, build the Next.js app, start the real
-# Django API (fresh SQLite database) and `next start` on loopback, and run the
-# browser tests (playwright-core + node --test, Debian's Chromium).
+# types against the Django schema, build the Next.js app, start an SMTP server
+# that stores every mail in a Maildir (aiosmtpd), the real Django API (fresh
+# SQLite database, mail over SMTP) and `next start` on loopback, and run the
+# browser tests (playwright-core + node --test, Debian's Chromium), which read
+# the mail from that Maildir.
 #
 # Usage: bash .ci/frontend-e2e.sh   (any cwd; as root in CI)
 # Env:   PYTHON (default $REPO/.venv/bin/python), API_PORT (8010), WEB_PORT (3010),
-#        CHROMIUM_PATH (/usr/bin/chromium)
+#        SMTP_PORT (8025), CHROMIUM_PATH (/usr/bin/chromium)
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -14,6 +16,7 @@ FRONTEND="$REPO/frontend"
 PYTHON="${PYTHON:-$REPO/.venv/bin/python}"
 API_PORT="${API_PORT:-8010}"
 WEB_PORT="${WEB_PORT:-3010}"
+SMTP_PORT="${SMTP_PORT:-8025}"
 export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
 export NEXT_TELEMETRY_DISABLED=1
 export API_BASE_URL="http://127.0.0.1:${API_PORT}"
@@ -38,7 +41,7 @@ cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   if [ "$status" -ne 0 ]; then
-    for log in django next; do
+    for log in smtp django next; do
       [ -f "$LOGS/$log.log" ] && { echo "--- tail of $log.log"; tail -n 40 "$LOGS/$log.log"; }
     done
   fi
@@ -52,6 +55,14 @@ wait_for() { # wait_for URL SECONDS
   local deadline=$((SECONDS + $2))
   until curl -sf -o /dev/null "$1"; do
     if [ "$SECONDS" -ge "$deadline" ]; then echo "timeout waiting for $1" >&2; return 1; fi
+    sleep 0.2
+  done
+}
+
+wait_for_port() { # wait_for_port PORT SECONDS: until something listens on 127.0.0.1:PORT
+  local deadline=$((SECONDS + $2))
+  until (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; do
+    if [ "$SECONDS" -ge "$deadline" ]; then echo "timeout waiting for port $1" >&2; return 1; fi
     sleep 0.2
   done
 }
@@ -87,12 +98,21 @@ export DATABASE_URL="sqlite:///$WORK/db.sqlite3"
 export DJANGO_SECRET_KEY="frontend-e2e-test-key"
 export DJANGO_DEBUG=false
 export JWT_ACCESS_LIFETIME_SECONDS=2
+# A sign-in counts as proof of the password for this long: the browser test
+# waits it out to see the API ask for the password again (email change).
+export REAUTH_SECONDS=5
 # Read by both servers: the API's reuse grace period, and how long Next.js
 # answers for a refresh token it has just rotated.
 export REFRESH_REUSE_GRACE_SECONDS=2
-export LOGIN_RATE_LIMIT=off
-# runserver starts no task worker: run tasks (account mail) inside requests.
+# Limits out of the tests' way, except the one the browser test checks:
+# a fourth "Resend verification email" within the hour is refused (429).
+export LOGIN_RATE_LIMIT="ip=1000/min,username=1000/15min,register=1000/h,reset=1000/h,reset_email=1000/h,password_change=1000/min,reauthenticate=1000/min,email_change=1000/h,verify_resend=3/h"
+# Mail: to the SMTP server below, sent inside the request (no task worker),
+# with links to the Next.js app.
+export EMAIL_URL="smtp://127.0.0.1:${SMTP_PORT}"
 export TASKS_BACKEND=immediate
+export FRONTEND_URL="$E2E_BASE_URL"
+export E2E_MAILDIR="$WORK/maildir"
 # The local-memory cache, not a Redis an earlier CI step may have left in the env.
 unset REDIS_URL
 # The token cookies keep their production default, Secure, and the browser
@@ -100,14 +120,21 @@ unset REDIS_URL
 # a secure context and stores and sends Secure cookies there.
 unset COOKIE_SECURE
 (cd "$REPO" && "$PYTHON" manage.py migrate --noinput >"$LOGS/migrate.log" 2>&1)
+"$PYTHON" -m aiosmtpd -n -l "127.0.0.1:${SMTP_PORT}" -c aiosmtpd.handlers.Mailbox "$E2E_MAILDIR" \
+  >"$LOGS/smtp.log" 2>&1 &
+PIDS+=($!)
 "$PYTHON" "$REPO/manage.py" runserver "127.0.0.1:${API_PORT}" --noreload >"$LOGS/django.log" 2>&1 &
 PIDS+=($!)
 ./node_modules/.bin/next start -H 127.0.0.1 -p "$WEB_PORT" >"$LOGS/next.log" 2>&1 &
 PIDS+=($!)
+wait_for_port "$SMTP_PORT" 30
 wait_for "$API_BASE_URL/api/health/" 60
 wait_for "$E2E_BASE_URL/login" 60
 step start
 
 # --- Browser tests ------------------------------------------------------------
-node --test e2e/
+# Two test files at a time, whatever the core count: each has its own users
+# and browser, and the lifecycle test runs while the session test waits for
+# tokens to expire (about 15 s less on two cores).
+node --test --test-concurrency=2 e2e/
 step e2e

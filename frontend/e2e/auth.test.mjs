@@ -4,20 +4,13 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import {
-  ACCESS_EXPIRY_WAIT_MS, API, REUSE_GRACE_WAIT_MS, SCREENSHOTS, WEB, apiGet, apiPost, jwtClaims, launchBrowser,
-  sleep, tokenCookies,
+  ACCESS_EXPIRY_WAIT_MS, API, REUSE_GRACE_WAIT_MS, SCREENSHOTS, WEB, apiGet, apiPost, atPath, jwtClaims,
+  launchBrowser, sleep, tokenCookies,
 } from "./browser.mjs";
 
 const username = `e2e_${Date.now().toString(36)}`;
 const password = "Str0ng-passphrase!";
 const TIMEOUT = 15_000;
-/**
- * Wait until the page shows `pathAndQuery`. Server Action redirects are
- * client-side navigations (no "load" event), hence "commit".
- */
-function atPath(target, pathAndQuery) {
-  return target.waitForURL((url) => url.pathname + url.search === pathAndQuery, { waitUntil: "commit" });
-}
 
 let browser;
 let context;

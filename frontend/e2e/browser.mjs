@@ -33,6 +33,14 @@ export function launchBrowser() {
   });
 }
 
+/**
+ * Wait until the page shows `pathAndQuery`. Server Action redirects are
+ * client-side navigations (no "load" event), hence "commit".
+ */
+export function atPath(target, pathAndQuery) {
+  return target.waitForURL((url) => url.pathname + url.search === pathAndQuery, { waitUntil: "commit" });
+}
+
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** POST JSON straight to the Django API (not through Next.js). */

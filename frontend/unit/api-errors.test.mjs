@@ -3,7 +3,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { load } from "./build.mjs";
 
-const { UNAVAILABLE, registerFailure, tooManyAttempts } = load("app/lib/api-errors");
+const {
+  LINK_INVALID, PASSWORDS_DIFFER, UNAVAILABLE, formFailure, linkFailure, loginFailure, passwordMismatch,
+  reauthenticationRequired, registerFailure, splitErrors, tooManyAttempts,
+} = load("app/lib/api-errors");
 
 test("a throttled request says how long to wait, from Retry-After", () => {
   assert.equal(tooManyAttempts("30", null), "Too many attempts. Try again in 30 seconds.");
@@ -50,4 +53,59 @@ test("an API that fails or cannot be read says the server is not reachable", () 
   for (const [status, body] of [[500, "<h1>Server Error</h1>"], [502, ""], [503, { detail: "Down." }]]) {
     assert.deepEqual(registerFailure(status, body, null), { error: UNAVAILABLE }, `status ${status}`);
   }
+});
+
+test("a 400 goes next to the form's fields; non_field_errors, detail and unknown keys into the alert", () => {
+  const body = {
+    token: ["This field is required."],
+    new_password: ["This password is too common."],
+    non_field_errors: ["The reset link is invalid or has expired."],
+  };
+  assert.deepEqual(splitErrors(body, ["new_password"]), {
+    fieldErrors: { new_password: ["This password is too common."] },
+    error: "The reset link is invalid or has expired. This field is required.",
+  });
+  assert.deepEqual(splitErrors({ old_password: "Wrong." }, ["old_password", "new_password"]), {
+    fieldErrors: { old_password: ["Wrong."] },
+    error: undefined,
+  });
+  assert.deepEqual(splitErrors("<h1>Bad Request</h1>", ["email"]), { fieldErrors: {}, error: undefined });
+});
+
+test("formFailure: 400 per field, 429 with the wait, anything else unreachable", () => {
+  assert.deepEqual(formFailure(400, { email: ["Enter a valid email address."] }, null, ["email"]), {
+    fieldErrors: { email: ["Enter a valid email address."] },
+    error: undefined,
+  });
+  assert.deepEqual(formFailure(429, {}, "42", ["password"]), { error: "Too many attempts. Try again in 42 seconds." });
+  assert.deepEqual(formFailure(500, "", null, ["password"]), { error: UNAVAILABLE });
+});
+
+test("only a 403 with code reauthentication_required asks for the password again", () => {
+  assert.equal(reauthenticationRequired(403, { detail: "…", code: "reauthentication_required" }), true);
+  assert.equal(reauthenticationRequired(403, { detail: "…", code: "staff_account" }), false);
+  assert.equal(reauthenticationRequired(401, { code: "reauthentication_required" }), false);
+  assert.equal(reauthenticationRequired(403, undefined), false);
+});
+
+test("the two new passwords must match", () => {
+  assert.equal(passwordMismatch("Str0ng-passphrase!", "Str0ng-passphrase!"), undefined);
+  assert.equal(passwordMismatch("Str0ng-passphrase!", "Str0ng-passphrase"), PASSWORDS_DIFFER);
+});
+
+test("a refused email link shows the API's reason", () => {
+  const used = { key: ["This link is invalid, has expired or has already been used."] };
+  assert.equal(linkFailure(400, used), used.key[0]);
+  assert.equal(linkFailure(400, undefined), LINK_INVALID);
+  assert.equal(linkFailure(502, ""), UNAVAILABLE);
+});
+
+test("sign-in: wrong credentials, throttling, an unverified address, and a failing API", () => {
+  assert.equal(loginFailure(401, { detail: "No active account found with the given credentials" }, null), "Invalid username or password.");
+  assert.equal(loginFailure(429, {}, "9"), "Too many attempts. Try again in 9 seconds.");
+  // REQUIRE_VERIFIED_EMAIL=true (accounts/email_addresses.py): the API's own words.
+  const unverified = { detail: "Verify your email address first: a new link is on its way to your inbox.", code: "email_unverified" };
+  assert.equal(loginFailure(403, unverified, null), unverified.detail);
+  assert.equal(loginFailure(403, { detail: "Forbidden." }, null), UNAVAILABLE);
+  assert.equal(loginFailure(502, "", null), UNAVAILABLE);
 });

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { actionCall, apiClient, browserHeaders } from "@/app/lib/api";
-import { UNAVAILABLE, registerFailure, tooManyAttempts, type RegisterFailure } from "@/app/lib/api-errors";
+import { UNAVAILABLE, loginFailure, registerFailure, type RegisterFailure } from "@/app/lib/api-errors";
 import { safeNext } from "@/app/lib/safe-next";
 import { clearTokens, getTokens, setTokens } from "@/app/lib/session";
 
@@ -28,15 +28,7 @@ export async function login(_prev: LoginState, formData: FormData): Promise<Logi
     return { error: UNAVAILABLE, username };
   }
   const { data, response } = result;
-  if (!data) {
-    if (response.status === 429) {
-      return { error: tooManyAttempts(response.headers.get("Retry-After"), result.error), username };
-    }
-    if (response.status === 400 || response.status === 401) {
-      return { error: "Invalid username or password.", username };
-    }
-    return { error: UNAVAILABLE, username };
-  }
+  if (!data) return { error: loginFailure(response.status, result.error, response.headers.get("Retry-After")), username };
   await setTokens(data);
   redirect(next); // outside any try/catch: redirect() throws
 }

@@ -7,14 +7,19 @@ export function SubmitButton({
   children,
   pendingText,
   className = "button",
+  name,
+  value,
 }: {
   children: React.ReactNode;
   pendingText?: string;
   className?: string;
+  /** Sent with the form when this button submits it (e.g. which step of a form). */
+  name?: string;
+  value?: string;
 }) {
   const { pending } = useFormStatus();
   return (
-    <button type="submit" className={className} disabled={pending} aria-disabled={pending}>
+    <button type="submit" className={className} disabled={pending} aria-disabled={pending} name={name} value={value}>
       {pending && pendingText ? pendingText : children}
     </button>
   );

@@ -23,6 +23,20 @@ export function tooManyAttempts(retryAfter: string | null, body: unknown): strin
 }
 
 /**
+ * The sign-in form's message for a refused POST /api/auth/token/. With the
+ * API's REQUIRE_VERIFIED_EMAIL, an unverified address is a 403
+ * `email_unverified` whose detail says a new link is on its way.
+ */
+export function loginFailure(status: number, body: unknown, retryAfter: string | null): string {
+  if (status === 429) return tooManyAttempts(retryAfter, body);
+  if (status === 400 || status === 401) return "Invalid username or password.";
+  if (status === 403 && errorCode(body) === "email_unverified") {
+    return detailOf(body) ?? "Verify your email address first: a new link is on its way to your inbox.";
+  }
+  return UNAVAILABLE;
+}
+
+/**
  * The register form's messages for a refused POST /api/auth/register/.
  *
  * With REGISTRATION_OPEN=false the API answers 404 {"detail": "Registration
@@ -44,4 +58,84 @@ export function registerFailure(status: number, body: unknown, retryAfter: strin
     return { error: typeof detail === "string" && detail ? detail : "Registration is closed." };
   }
   return { error: UNAVAILABLE };
+}
+
+/** What a form shows for a refused call: messages next to its fields, the rest in one alert. */
+export type FormFailure<F extends string> = { fieldErrors?: Partial<Record<F, string[]>>; error?: string };
+
+/** Keys of a DRF 400 body that belong to no field of a form. */
+const GENERAL_KEYS = ["non_field_errors", "detail"];
+
+/**
+ * Split a DRF 400 body between the form's `fields` and an alert: the alert
+ * gets `non_field_errors`, `detail` and any key the form has no field for
+ * (e.g. a reset link's `uid` or `token`).
+ */
+export function splitErrors<F extends string>(body: unknown, fields: readonly F[]): FormFailure<F> {
+  const all = (body && typeof body === "object" ? body : {}) as Record<string, FieldMessages>;
+  const list = (v: FieldMessages) => (v === undefined ? [] : [v].flat().map(String));
+  const fieldErrors: Partial<Record<F, string[]>> = {};
+  for (const field of fields) {
+    if (all[field] !== undefined) fieldErrors[field] = list(all[field]);
+  }
+  const others = Object.keys(all).filter((key) => !(fields as readonly string[]).includes(key));
+  others.sort((a, b) => Number(!GENERAL_KEYS.includes(a)) - Number(!GENERAL_KEYS.includes(b)));
+  const other = others.flatMap((key) => list(all[key]));
+  return { fieldErrors, error: other.length ? other.join(" ") : undefined };
+}
+
+/** A form's messages for any refused call: 400 per field, 429 with the wait, else unreachable. */
+export function formFailure<F extends string>(
+  status: number,
+  body: unknown,
+  retryAfter: string | null,
+  fields: readonly F[],
+): FormFailure<F> {
+  if (status === 400) return splitErrors(body, fields);
+  if (status === 429) return { error: tooManyAttempts(retryAfter, body) };
+  return { error: UNAVAILABLE };
+}
+
+/** The API's stable error code (`{"detail", "code"}`), if any. */
+export function errorCode(body: unknown): string | undefined {
+  const code = (body as { code?: unknown } | undefined)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+/** The API's `detail`, if it is a non-empty string. */
+export function detailOf(body: unknown): string | undefined {
+  const detail = (body as { detail?: unknown } | undefined)?.detail;
+  return typeof detail === "string" && detail ? detail : undefined;
+}
+
+/** True when the API wants the password again before this action (403 `reauthentication_required`). */
+export function reauthenticationRequired(status: number, body: unknown): boolean {
+  return status === 403 && errorCode(body) === "reauthentication_required";
+}
+
+/** Shown for every address, known or not, so the page cannot tell which have accounts. */
+export const RESET_SENT = "If an account uses this email, a reset link is on its way.";
+
+export const PASSWORDS_DIFFER = "The two passwords do not match.";
+
+/** The message for a "confirm password" field, or undefined when both fields agree. */
+export function passwordMismatch(password: string, confirmation: string): string | undefined {
+  return password === confirmation ? undefined : PASSWORDS_DIFFER;
+}
+
+/** What the verification banner says when the API limits resends (3 an hour). */
+export const RESEND_THROTTLED = "Too many requests, try later.";
+
+/** The API's wording for a used, expired or forged email link (accounts/email_addresses.py). */
+export const LINK_INVALID = "This link is invalid, has expired or has already been used.";
+
+/** The message of a refused email link (verification or change of address). */
+export function linkFailure(status: number, body: unknown): string {
+  if (status === 400) {
+    const { fieldErrors, error } = splitErrors(body, ["key"]);
+    const messages = [...(fieldErrors?.key ?? []), ...(error ? [error] : [])];
+    return messages.join(" ") || LINK_INVALID;
+  }
+  if (status === 429) return tooManyAttempts(null, body);
+  return UNAVAILABLE;
 }

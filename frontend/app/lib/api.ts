@@ -41,15 +41,22 @@ type Result = { response: Response };
  * Call the API as the signed-in user from a Server Component.
  *
  * proxy.ts has already renewed an expiring access token for this request
- * (Server Components cannot write cookies). A 401 here means the API no
- * longer accepts the session: go to /login, where proxy.ts drops the cookies.
+ * (Server Components cannot write cookies). A 401 for a token that has
+ * expired since (a render slower than proxy.ts's margin) loads the page
+ * again, and proxy.ts renews it first. Any other 401 means the API no longer
+ * accepts the session: go to /login, where proxy.ts drops the cookies.
  */
 export async function renderCall<R extends Result>(call: (api: Api) => Promise<R>): Promise<R> {
   const { access, refresh } = await getTokens();
-  const next = encodeURIComponent(await currentPath());
+  const path = await currentPath();
+  const next = encodeURIComponent(path);
   if (!refresh || !access) redirect(`/login?next=${next}`);
   const result = await call(apiClient(access));
-  if (result.response.status === 401) redirect(`/login?next=${next}&ended=1`);
+  if (result.response.status === 401) {
+    // needsRefresh is what proxy.ts checks, so the next request renews the token: no loop.
+    if (needsRefresh(access)) redirect(path);
+    redirect(`/login?next=${next}&ended=1`);
+  }
   return result;
 }
 

@@ -3,6 +3,10 @@ import { revokeSession, signOutEverywhere } from "@/app/actions/auth";
 import { AppHeader } from "@/app/components/AppHeader";
 import { SubmitButton } from "@/app/components/SubmitButton";
 import { getSessions, getUser } from "@/app/lib/dal";
+import { ChangeEmailForm } from "./ChangeEmailForm";
+import { ChangePasswordForm } from "./ChangePasswordForm";
+import { DeleteAccountForm } from "./DeleteAccountForm";
+import { ProfileForm } from "./ProfileForm";
 
 export const metadata: Metadata = { title: "Account" };
 
@@ -29,26 +33,61 @@ function deviceName(userAgent: string): string {
 export default async function AccountPage() {
   const [user, sessions] = await Promise.all([getUser(), getSessions()]);
   const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
+  const fullName = [user.first_name, user.last_name].filter(Boolean).join(" ");
 
   return (
     <>
       <AppHeader username={user.username} current="account" />
       <main className="page">
-        <section className="card">
-          <h2>Account</h2>
+        <section className="card" aria-labelledby="account-heading">
+          <h2 id="account-heading">Account</h2>
           <dl className="facts">
             <dt>Username</dt>
             <dd>{user.username}</dd>
+            <dt>Name</dt>
+            <dd>{fullName || <span className="muted">not given</span>}</dd>
             <dt>Email</dt>
-            <dd>{user.email || <span className="muted">none</span>}</dd>
+            <dd>
+              {user.email ? (
+                <>
+                  {user.email}
+                  {user.email_verified ? (
+                    <span className="badge">Verified</span>
+                  ) : (
+                    <span className="badge pending">Not verified</span>
+                  )}
+                </>
+              ) : (
+                <span className="muted">none</span>
+              )}
+            </dd>
             <dt>Member since</dt>
             <dd>{dateFormat.format(new Date(user.date_joined))}</dd>
           </dl>
         </section>
 
-        <section className="card">
+        <section className="card" aria-labelledby="profile-heading">
+          <h2 id="profile-heading">Profile</h2>
+          <ProfileForm firstName={user.first_name ?? ""} lastName={user.last_name ?? ""} />
+        </section>
+
+        <section className="card" aria-labelledby="password-heading">
+          <h2 id="password-heading">Change password</h2>
+          <ChangePasswordForm />
+        </section>
+
+        <section className="card" aria-labelledby="email-heading">
+          <h2 id="email-heading">Change email</h2>
+          <p className="muted">
+            A link goes to the new address; the change happens when it is opened there, and the current address is
+            told.
+          </p>
+          <ChangeEmailForm />
+        </section>
+
+        <section className="card" aria-labelledby="sessions-heading">
           <div className="card-head">
-            <h2>Sessions</h2>
+            <h2 id="sessions-heading">Sessions</h2>
             <form action={signOutEverywhere}>
               <SubmitButton className="button danger small" pendingText="Signing out…">
                 Sign out everywhere
@@ -79,6 +118,11 @@ export default async function AccountPage() {
               </li>
             ))}
           </ul>
+        </section>
+
+        <section className="card danger-zone" aria-labelledby="delete-heading">
+          <h2 id="delete-heading">Delete account</h2>
+          <DeleteAccountForm />
         </section>
       </main>
     </>

@@ -5,6 +5,7 @@ import { AppHeader } from "@/app/components/AppHeader";
 import { SubmitButton } from "@/app/components/SubmitButton";
 import { getItems, getUser } from "@/app/lib/dal";
 import { ItemForm } from "./ItemForm";
+import { VerifyEmailBanner } from "./VerifyEmailBanner";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
@@ -30,6 +31,7 @@ export default async function DashboardPage({
     <>
       <AppHeader username={user.username} current="dashboard" />
       <main className="page">
+        {user.email && !user.email_verified && <VerifyEmailBanner email={user.email} />}
         <section className="card">
           <h2>New item</h2>
           <ItemForm />

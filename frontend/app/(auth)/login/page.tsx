@@ -8,14 +8,19 @@ export const metadata: Metadata = { title: "Sign in" };
 export default async function LoginPage({
   searchParams,
 }: {
-  searchParams: Promise<{ next?: string; registered?: string; ended?: string }>;
+  searchParams: Promise<{ next?: string; registered?: string; ended?: string; reset?: string }>;
 }) {
-  const { next, registered, ended } = await searchParams;
+  const { next, registered, ended, reset } = await searchParams;
   return (
     <main className="auth">
       <div className="card">
         <h1>Sign in</h1>
-        {ended !== undefined && !registered && (
+        {reset !== undefined && (
+          <p role="status" className="notice">
+            Your password was changed. Sign in with the new one.
+          </p>
+        )}
+        {ended !== undefined && !registered && reset === undefined && (
           <p role="status" className="notice">
             Your session has ended. Please sign in again.
           </p>
@@ -26,8 +31,11 @@ export default async function LoginPage({
           </p>
         )}
         <LoginForm next={safeNext(next)} username={registered} />
-        <p className="muted">
-          No account yet? <Link href="/register">Create one</Link>
+        <p className="muted links">
+          <Link href="/forgot-password">Forgot password?</Link>
+          <span>
+            No account yet? <Link href="/register">Create one</Link>
+          </span>
         </p>
       </div>
     </main>
