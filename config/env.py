@@ -175,9 +175,8 @@ class StrictEnv(environ.Env):
             raise self.refusal(var, url, f"an email URL {example}, with a host")
         # django-environ drops the URL's first slash: filemail:////var/mail
         # is /var/mail, and filemail:///var/mail a relative var/mail.
-        if scheme == "filemail" and not str(
-            config["EMAIL_FILE_PATH"] or ""
-        ).startswith("/"):
+        file_path = str(config["EMAIL_FILE_PATH"] or "")
+        if scheme == "filemail" and not file_path.startswith("/"):
             raise self.refusal(
                 var, url, "an absolute directory, as in filemail:////var/mail"
             )
