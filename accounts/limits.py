@@ -8,12 +8,13 @@ through all of them. Registration and password reset have counters of their
 own.
 
 Counters live in the Django cache (Redis in production), so every worker
-and every server shares them. Each counter is a fixed window: `cache.add`
-opens it and `cache.incr` counts, both atomic in Redis and in the
-local-memory cache. An attempt is counted *before* the password is checked
-and given back when it succeeds, so N concurrent guesses cannot slip past a
-limit of L: each one's increment returns a distinct total, and only the
-first L totals reach the password check.
+and every server shares them. Each counter is a window of the rate's
+period opened by its first event: `cache.add` opens it and `cache.incr`
+counts, both atomic in Redis and in the local-memory cache. An attempt is
+counted *before* the password is checked and given back when it succeeds,
+so N concurrent guesses cannot slip past a limit of L: each one's increment
+returns a distinct total, and only the first L totals reach the password
+check.
 
 LOGIN_RATE_LIMIT tunes the limits ("ip=20/min,username=5/15min", any
 subset, or a bare DRF rate "5/min" for the per-IP limit) or turns them all
@@ -57,35 +58,38 @@ def configured_rates() -> dict[str, Rate] | None:
 
 
 class FixedWindowCounter:
-    """An atomic counter of events per key within fixed time windows."""
+    """
+    An atomic counter of events per key, in windows of the rate's period
+    that the first event opens.
+
+    A window starts with its first event rather than on the clock's
+    boundaries: with boundaries, a guesser could spend a limit just before
+    one and again just after it, twice the limit within seconds.
+    """
 
     def __init__(self, scope: str, rate: Rate):
         self.scope = scope
         self.rate = rate
 
-    def _window(self) -> tuple[int, float]:
-        now = time.time()
-        return int(now // self.rate.period), now
-
-    def key(self, identity: str, window: int | None = None) -> str:
-        if window is None:
-            window, _ = self._window()
+    def key(self, identity: str) -> str:
         digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
-        return f"ratelimit:{self.scope}:{window}:{digest}"
+        return f"ratelimit:{self.scope}:{digest}"
 
     def hit(self, identity: str) -> tuple[str, int]:
         """Count one event; return its key and the window's total so far."""
         key = self.key(identity)
-        cache.add(key, 0, timeout=self.rate.period + 1)
+        if cache.add(key, 0, timeout=self.rate.period):
+            cache.set(f"{key}:opened", time.time(), timeout=self.rate.period)
         try:
             return key, cache.incr(key)
-        except ValueError:  # evicted between add and incr
-            cache.add(key, 1, timeout=self.rate.period + 1)
+        except ValueError:  # the window closed between add and incr
+            cache.add(key, 1, timeout=self.rate.period)
+            cache.set(f"{key}:opened", time.time(), timeout=self.rate.period)
             return key, 1
 
     @staticmethod
     def give_back(key: str) -> None:
-        """Take back one event counted by `hit` (in its own window)."""
+        """Take back one event counted by `hit`."""
         # ValueError: the window has closed and its count expired.
         with contextlib.suppress(ValueError):
             cache.decr(key)
@@ -94,11 +98,15 @@ class FixedWindowCounter:
         return cache.get(self.key(identity), 0)
 
     def reset(self, identity: str) -> None:
-        cache.delete(self.key(identity))
+        key = self.key(identity)
+        cache.delete_many([key, f"{key}:opened"])
 
-    def seconds_left(self) -> int:
-        window, now = self._window()
-        return max(1, math.ceil((window + 1) * self.rate.period - now))
+    def seconds_left(self, identity: str) -> int:
+        """Seconds until the identity's window closes."""
+        opened = cache.get(f"{self.key(identity)}:opened")
+        if opened is None:
+            return self.rate.period
+        return max(1, math.ceil(opened + self.rate.period - time.time()))
 
 
 def counter(scope: str) -> FixedWindowCounter | None:
@@ -171,15 +179,16 @@ def _sign_in_attempt_count(*, request, username: str) -> SignInAttempt:
     if ip_address is not None:
         _, total = by_ip.hit(ip_address)
         if total > by_ip.rate.limit:
-            _throttled("sign_in_throttled", by_ip, scope="ip", ip=ip_address)
+            _throttled(by_ip, ip_address, scope="ip", ip=ip_address)
     by_username = counter("username")
-    key, total = by_username.hit(username_fold(username))
+    folded = username_fold(username)
+    key, total = by_username.hit(folded)
     if total > by_username.rate.limit:
         _throttled(
-            "sign_in_throttled",
             by_username,
+            folded,
             scope="username",
-            username_digest=username_digest(username_fold(username)),
+            username_digest=username_digest(folded),
             ip=ip_address,
         )
     return SignInAttempt(username_key=key)
@@ -192,9 +201,9 @@ def login_failures_clear(username: str) -> None:
         failures.reset(username_fold(username))
 
 
-def _throttled(event: str, limit: FixedWindowCounter, **fields):
-    wait = limit.seconds_left()
-    auth_event_log(event, level=30, retry_after=wait, **fields)
+def _throttled(limit: FixedWindowCounter, identity: str, **fields):
+    wait = limit.seconds_left(identity)
+    auth_event_log("sign_in_throttled", level=30, retry_after=wait, **fields)
     raise SignInThrottled(wait=wait)
 
 
@@ -227,7 +236,7 @@ class CacheRateThrottle(BaseThrottle):
             limit_counter = counter(scope)
             _, total = limit_counter.hit(identity)
             if total > limit_counter.rate.limit:
-                self._wait = limit_counter.seconds_left()
+                self._wait = limit_counter.seconds_left(identity)
                 return False
         return True
 

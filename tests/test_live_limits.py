@@ -127,7 +127,8 @@ def test_no_sign_in_racing_a_password_change_outlives_it(server):
         change, *sign_ins = all_at_once(20, attempt)
         assert change.status == 200
         for answer in sign_ins:
-            assert answer.status in (200, 401), answer.body
+            # After the change the old password fails, and the lock may follow.
+            assert answer.status in (200, 401, 429), answer.body
             if answer.status == 200:
                 signed_in += 1
                 me = server.get("/api/users/me/", token=answer.body["access"])
