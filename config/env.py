@@ -42,7 +42,7 @@ class StrictEnv(environ.Env):
     """An environ.Env whose casts refuse what they do not understand."""
 
     # Never shown in a message.
-    SECRETS = frozenset({"DJANGO_SECRET_KEY"})
+    SECRETS = frozenset({"DJANGO_SECRET_KEY", "JWT_SIGNING_KEYS"})
     # Shown with everything before the host's "@" and after "?" hidden.
     URLS_WITH_CREDENTIALS = frozenset({"DATABASE_URL", "EMAIL_URL", "REDIS_URL"})
 
