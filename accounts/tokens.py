@@ -14,6 +14,7 @@ import functools
 import time
 
 import jwt
+from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +26,7 @@ from rest_framework_simplejwt.exceptions import (
 )
 from rest_framework_simplejwt.settings import api_settings
 
-from accounts.signing_keys import KeySet, SigningKey, key_set
+from accounts.signing_keys import HMAC, KeySet, SigningKey, key_set
 
 
 class KeyedTokenBackend(TokenBackend):
@@ -47,8 +48,8 @@ class KeyedTokenBackend(TokenBackend):
         self,
         keys: KeySet,
         *,
-        audience: str | None = None,
-        issuer: str | None = None,
+        audience: str,
+        issuer: str,
         leeway=None,
         json_encoder=None,
         cache_size: int = 2048,
@@ -66,11 +67,7 @@ class KeyedTokenBackend(TokenBackend):
 
     def encode(self, payload: dict) -> str:
         """Sign with the first key, naming it in the `kid` header."""
-        claims = payload.copy()
-        if self.audience is not None:
-            claims["aud"] = self.audience
-        if self.issuer is not None:
-            claims["iss"] = self.issuer
+        claims = {**payload, "aud": self.audience, "iss": self.issuer}
         key = self.keys.signing_key
         return jwt.encode(
             claims,
@@ -94,38 +91,52 @@ class KeyedTokenBackend(TokenBackend):
             raise TokenBackendExpiredToken(_("Token is expired"))
         return dict(payload)
 
-    def key_for(self, token) -> SigningKey:
+    def _verify(self, token) -> dict:
         """
-        The key that must have signed a token: the one its `kid` names.
+        Check a token's signature with the key its `kid` names, with that
+        key's algorithm only, and its `iss` and `aud`; return its claims.
 
-        A token without `kid` is accepted only with HS256, whose one key is
-        DJANGO_SECRET_KEY: tokens signed before keys had ids carry none, and
-        it lets them live out their lifetime. With an asymmetric algorithm
-        it is refused, as is a `kid` that names no key in force.
+        A `kid` that names no key in force is refused, and so is a token
+        without one, except with HS256: see _verify_unnamed.
         """
         try:
             header = jwt.get_unverified_header(token)
         except jwt.InvalidTokenError as exc:
             raise TokenBackendError(_("Token is invalid")) from exc
-        if "kid" not in header and self.keys.algorithm == "HS256":
-            return self.keys.signing_key
+        if "kid" not in header and self.keys.algorithm == HMAC:
+            return self._verify_unnamed(token)
         key = self.keys.find(header.get("kid"))
         if key is None:
             raise TokenBackendError(_("Token is invalid"))
-        return key
+        return self._decode_with(token, key, audience=self.audience, issuer=self.issuer)
 
-    def _verify(self, token) -> dict:
-        key = self.key_for(token)
+    def _verify_unnamed(self, token) -> dict:
+        """
+        Accept an HS256 token from before tokens named their key: signed with
+        DJANGO_SECRET_KEY, and with neither `kid` nor `iss` nor `aud`, as
+        every token was. Sessions then signed in stay signed in; one refresh
+        lifetime after the upgrade, no such token is left unexpired.
+        """
+        claims = self._decode_with(token, self.keys.signing_key)
+        if "iss" in claims or "aud" in claims:
+            raise TokenBackendError(_("Token is invalid"))
+        return claims
+
+    def _decode_with(self, token, key: SigningKey, **expected) -> dict:
         try:
             return jwt.decode(
                 token,
                 key.public,
                 # The key's own algorithm only, whatever the header claims.
                 algorithms=[key.algorithm],
-                audience=self.audience,
-                issuer=self.issuer,
                 # Expiry is checked on every use, in decode().
-                options={"verify_exp": False, "verify_aud": self.audience is not None},
+                options={
+                    "verify_exp": False,
+                    "verify_aud": bool(expected),
+                    "verify_iss": bool(expected),
+                    "require": ["iss", "aud"] if expected else [],
+                },
+                **expected,
             )
         except jwt.InvalidTokenError as exc:
             raise TokenBackendError(_("Token is invalid")) from exc
@@ -140,8 +151,8 @@ def token_backend() -> KeyedTokenBackend:
     """The backend of the keys in force; one per process."""
     return KeyedTokenBackend(
         key_set(),
-        audience=api_settings.AUDIENCE,
-        issuer=api_settings.ISSUER,
+        audience=settings.JWT_AUDIENCE,
+        issuer=settings.JWT_ISSUER,
         leeway=api_settings.LEEWAY,
         json_encoder=api_settings.JSON_ENCODER,
     )
@@ -150,7 +161,14 @@ def token_backend() -> KeyedTokenBackend:
 @receiver(setting_changed)
 def _forget_backend(*, setting, **kwargs):
     """A test that changes the keys gets a backend, and a memory, of its own."""
-    if setting in {"JWT_ALGORITHM", "JWT_SIGNING_KEYS", "SECRET_KEY", "SIMPLE_JWT"}:
+    if setting in {
+        "JWT_ALGORITHM",
+        "JWT_SIGNING_KEYS",
+        "SECRET_KEY",
+        "JWT_ISSUER",
+        "JWT_AUDIENCE",
+        "SIMPLE_JWT",
+    }:
         token_backend.cache_clear()
 
 

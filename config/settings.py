@@ -17,9 +17,11 @@ from django.core.exceptions import ImproperlyConfigured
 from accounts import signing_keys
 from config.env import (
     StrictEnv,
+    audience,
     email_address,
     host,
     http_url,
+    issuer_url,
     key_path,
     origin,
     redis_url,
@@ -287,6 +289,11 @@ elif JWT_ALGORITHM != "HS256" and not JWT_SIGNING_KEYS.strip():
         f"JWT_ALGORITHM is {JWT_ALGORITHM}. Generate a key with: "
         f"JWT_ALGORITHM={JWT_ALGORITHM} python manage.py jwt_keys generate"
     )
+# Every token carries `iss` and `aud`, and one without both, or with other
+# values, is refused: the issuer is this API's public URL, from which other
+# services find its keys (/.well-known/openid-configuration).
+JWT_ISSUER = env.str("JWT_ISSUER", default="http://localhost:8000", validate=issuer_url)
+JWT_AUDIENCE = env.str("JWT_AUDIENCE", default="api", validate=audience)
 
 # SIMPLE JWT
 # ------------------------------------------------------------------------------
@@ -307,6 +314,8 @@ SIMPLE_JWT = {
     # than falling back to DJANGO_SECRET_KEY.
     "ALGORITHM": JWT_ALGORITHM,
     "SIGNING_KEY": SECRET_KEY if JWT_ALGORITHM == "HS256" else None,
+    "ISSUER": JWT_ISSUER,
+    "AUDIENCE": JWT_AUDIENCE,
     "AUTH_HEADER_TYPES": ("Bearer",),
     # Checks each token's signature once per process, its expiry every time.
     "AUTH_TOKEN_CLASSES": ("accounts.tokens.AccessToken",),

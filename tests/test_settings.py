@@ -140,6 +140,11 @@ BAD_VALUES = [
     ("JWT_ALGORITHM", "none"),
     ("JWT_SIGNING_KEYS", "-----BEGIN PRIVATE KEY-----"),
     ("JWT_SIGNING_KEYS_FILE", "/nonexistent/jwt-keys.pem"),
+    ("JWT_ISSUER", "api.example.com"),
+    ("JWT_ISSUER", "https://api.example.com/"),
+    ("JWT_ISSUER", "https://api.example.com?tenant=1"),
+    ("JWT_AUDIENCE", "api, web"),
+    ("JWT_AUDIENCE", ""),
 ]
 SETTINGS_VARIABLES = {variable for variable, _ in BAD_VALUES}
 SECRET = "hunter2-never-shown"
@@ -251,6 +256,18 @@ def test_a_refused_url_never_shows_its_password(environment, variable, value):
             ("rediss://:pw@cache.example.com:6380/1"),
         ),
         ("LOGIN_RATE_LIMIT", "5/min", "LOGIN_RATE_LIMIT", "5/min"),
+        (
+            "JWT_ISSUER",
+            "https://example.com/auth",
+            "JWT_ISSUER",
+            "https://example.com/auth",
+        ),
+        (
+            "JWT_AUDIENCE",
+            "https://api.example.com",
+            "JWT_AUDIENCE",
+            "https://api.example.com",
+        ),
         ("REFRESH_REUSE_GRACE_SECONDS", "0.5", "REFRESH_REUSE_GRACE_SECONDS", 0.5),
         (
             "DEFAULT_FROM_EMAIL",

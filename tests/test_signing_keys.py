@@ -82,7 +82,8 @@ def test_an_asymmetric_token_is_signed_by_the_private_key_never_the_secret_key(
     access = session_open(user=user)["access"]
 
     public = keys.signing_key.public
-    assert jwt.decode(access, public, algorithms=[algorithm])["user_id"] == str(user.pk)
+    claims = jwt.decode(access, public, algorithms=[algorithm], audience="api")
+    assert claims["user_id"] == str(user.pk)
     with pytest.raises(jwt.InvalidTokenError):
         jwt.decode(access, settings.SECRET_KEY, algorithms=["HS256"])
 
@@ -170,14 +171,100 @@ def test_an_asymmetric_token_without_kid_is_refused_even_with_the_right_key(
 def test_an_hs256_token_from_before_keys_had_ids_is_still_accepted(
     api_client, user, use_keys
 ):
-    """A kid-less token signed with DJANGO_SECRET_KEY, as every token was."""
+    """No kid, iss nor aud, signed with DJANGO_SECRET_KEY, as every token was."""
     use_keys("HS256")
     claims = claims_of(session_open(user=user)["access"])
+    del claims["iss"], claims["aud"]
 
     legacy = jwt.encode(claims, settings.SECRET_KEY, "HS256")
 
     assert "kid" not in header_of(legacy)
     assert api_client.get(ME_URL, **bearer(legacy)).status_code == 200
+
+
+@pytest.mark.parametrize("claim", ["iss", "aud"])
+def test_an_hs256_token_without_kid_but_with_iss_or_aud_is_refused(
+    api_client, user, use_keys, claim
+):
+    """Every token with `iss` and `aud` has been issued with a `kid` too."""
+    use_keys("HS256")
+    claims = claims_of(session_open(user=user)["access"])
+    del claims["aud" if claim == "iss" else "iss"]
+
+    unnamed = jwt.encode(claims, settings.SECRET_KEY, "HS256")
+
+    assert api_client.get(ME_URL, **bearer(unnamed)).status_code == 401
+
+
+@pytest.mark.parametrize("algorithm", ["HS256", "EdDSA"])
+def test_tokens_carry_the_configured_issuer_and_audience(
+    algorithm, user, private_keys, use_keys, settings
+):
+    settings.JWT_ISSUER = "https://auth.example.com"
+    settings.JWT_AUDIENCE = "orders"
+    use_keys(algorithm, *private_keys.get(algorithm, [])[:1])
+
+    pair = session_open(user=user)
+
+    for token in pair.values():
+        claims = claims_of(token)
+        assert (claims["iss"], claims["aud"]) == ("https://auth.example.com", "orders")
+
+
+OTHER_CLAIMS = {
+    "another audience": {"aud": "billing"},
+    "audiences without ours": {"aud": ["billing", "web"]},
+    "no audience": {"aud": None},
+    "another issuer": {"iss": "https://evil.example.com"},
+    "the issuer with a slash": {"iss": "http://localhost:8000/"},
+    "no issuer": {"iss": None},
+}
+
+
+@pytest.mark.parametrize("algorithm", ["HS256", "EdDSA"])
+@pytest.mark.parametrize("change", OTHER_CLAIMS)
+def test_a_token_for_another_audience_or_from_another_issuer_is_refused(
+    algorithm, change, api_client, user, private_keys, use_keys
+):
+    keys = use_keys(algorithm, *private_keys.get(algorithm, [])[:1])
+    genuine = session_open(user=user)["access"]
+    key = keys.signing_key
+    claims = {**claims_of(genuine), **OTHER_CLAIMS[change]}
+    claims = {name: value for name, value in claims.items() if value is not None}
+    resigned = jwt.encode(claims, key.private, algorithm, headers={"kid": key.kid})
+    assert api_client.get(ME_URL, **bearer(genuine)).status_code == 200
+
+    response = api_client.get(ME_URL, **bearer(resigned))
+
+    assert response.status_code == 401
+
+
+def test_a_token_listing_our_audience_among_others_is_accepted(
+    api_client, user, private_keys, use_keys
+):
+    keys = use_keys("EdDSA", private_keys["EdDSA"][0])
+    claims = claims_of(session_open(user=user)["access"])
+    key = keys.signing_key
+
+    token = jwt.encode(
+        {**claims, "aud": ["web", "api"]},
+        key.private,
+        "EdDSA",
+        headers={"kid": key.kid},
+    )
+
+    assert api_client.get(ME_URL, **bearer(token)).status_code == 200
+
+
+def test_tokens_issued_for_an_audience_no_longer_served_are_refused(
+    api_client, user, settings
+):
+    access = session_open(user=user)["access"]
+    assert api_client.get(ME_URL, **bearer(access)).status_code == 200
+
+    settings.JWT_AUDIENCE = "api-v2"
+
+    assert api_client.get(ME_URL, **bearer(access)).status_code == 401
 
 
 @pytest.mark.parametrize("algorithm", ["EdDSA", "RS256", "ES256"])
