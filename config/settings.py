@@ -287,7 +287,7 @@ elif JWT_ALGORITHM != "HS256" and not JWT_SIGNING_KEYS.strip():
     raise ImproperlyConfigured(
         f"JWT_SIGNING_KEYS (or JWT_SIGNING_KEYS_FILE) is required when "
         f"JWT_ALGORITHM is {JWT_ALGORITHM}. Generate a key with: "
-        f"JWT_ALGORITHM={JWT_ALGORITHM} python manage.py jwt_keys generate"
+        f"python manage.py jwt_keys generate --algorithm {JWT_ALGORITHM}"
     )
 # Every token carries `iss` and `aud`, and one without both, or with other
 # values, is refused: the issuer is this API's public URL, from which other
