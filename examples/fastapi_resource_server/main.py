@@ -34,7 +34,10 @@ from fastapi.security import OAuth2PasswordBearer
 ISSUER = os.environ.get("AUTH_ISSUER", "http://localhost:8000")
 AUDIENCE = os.environ.get("AUTH_AUDIENCE", "api")
 JWKS_URL = os.environ.get("AUTH_JWKS_URL", ISSUER + "/.well-known/jwks.json")
-ALGORITHMS = os.environ.get("AUTH_ALGORITHMS", "EdDSA,ES256,RS256").split(",")
+ALGORITHMS = [
+    name.strip()
+    for name in os.environ.get("AUTH_ALGORITHMS", "EdDSA,ES256,RS256").split(",")
+]
 if not set(ALGORITHMS) <= {"EdDSA", "ES256", "RS256"}:
     raise SystemExit("AUTH_ALGORITHMS may list EdDSA, ES256 and RS256 only")
 
