@@ -22,12 +22,13 @@ from rest_framework_simplejwt.exceptions import (
     TokenError,
 )
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
-from rest_framework_simplejwt.tokens import RefreshToken, Token, UntypedToken
+from rest_framework_simplejwt.tokens import Token
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
 from accounts.events import auth_event_log
 from accounts.models import Session
 from accounts.selectors import user_for_session
+from accounts.tokens import RefreshToken, UntypedToken
 
 # The claim that ties every access and refresh token to its Session row.
 SESSION_CLAIM = "sid"

@@ -1,11 +1,15 @@
 """
 Per-request cost of authentication: stock SimpleJWT against this project's
-session-checking authentication, in the same process and the same run.
+session-checking authentication, and HS256 against EdDSA (and ES256, RS256)
+keys, in the same process and the same run.
 
 Stock `JWTAuthentication` verifies the token with PyJWT and fetches the user
-(one query). `SessionJWTAuthentication` verifies the token once per process
-(accounts/tokens.py) and fetches the session joined with its user (one
-query), so a revoked session is refused at once.
+(one query). `SessionJWTAuthentication` verifies each token's signature once
+per process (accounts/tokens.py) and fetches the session joined with its
+user (one query), so a revoked session is refused at once. "token seen
+before" is the steady state of a client that sends the same access token
+with every request; "a new token each request" pays for the signature
+check every time, as the first request with each token does.
 Runs on DATABASE_URL (default: a throwaway SQLite file).
 
     .venv/bin/python bench/auth_cost.py [--iterations 3000] [--rounds 5]
@@ -18,6 +22,7 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,52 +45,90 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
+    from django.test import override_settings
     from django.test.utils import CaptureQueriesContext
     from rest_framework.request import Request
     from rest_framework.test import APIRequestFactory
     from rest_framework_simplejwt.authentication import JWTAuthentication
-    from rest_framework_simplejwt.tokens import AccessToken
+    from rest_framework_simplejwt.tokens import AccessToken as StockAccessToken
 
     from accounts.authentication import SessionJWTAuthentication
     from accounts.sessions import session_open
+    from accounts.signing_keys import private_key_generate
+    from accounts.tokens import AccessToken
 
     call_command("migrate", verbosity=0)
     User = get_user_model()
     user, _ = User.objects.get_or_create(username="bench-auth-cost")
-    access = session_open(user=user)["access"]
     factory = APIRequestFactory()
 
-    def request():
+    def request(token: str) -> Request:
         return Request(
-            factory.get("/api/users/me/", HTTP_AUTHORIZATION=f"Bearer {access}")
+            factory.get("/api/users/me/", HTTP_AUTHORIZATION=f"Bearer {token}")
         )
 
     class StockJWTAuthentication(JWTAuthentication):
         """SimpleJWT as shipped: PyJWT verifies the token on every request."""
 
         def get_validated_token(self, raw_token):
-            return AccessToken(raw_token)
+            return StockAccessToken(raw_token)
 
-    backends = {
-        "stock SimpleJWT (user only)": StockJWTAuthentication(),
-        "session-checking (this project)": SessionJWTAuthentication(),
+    algorithms = {"HS256": ""} | {
+        name: private_key_generate(name) for name in ("EdDSA", "ES256", "RS256")
     }
-    for name, backend in backends.items():
-        with CaptureQueriesContext(connection) as queries:
-            authenticated_user, _ = backend.authenticate(request())
+
+    def keys(algorithm: str):
+        return override_settings(
+            JWT_ALGORITHM=algorithm, JWT_SIGNING_KEYS=algorithms[algorithm]
+        )
+
+    def fresh_tokens(access: str, count: int) -> list[str]:
+        """Tokens of the same session that no request has shown yet."""
+        tokens = []
+        for _ in range(count):
+            token = AccessToken(access)
+            token["jti"] = uuid.uuid4().hex
+            tokens.append(str(token))
+        return tokens
+
+    # name: (algorithm, authentication, a new token for each request?)
+    cases = {
+        "stock SimpleJWT (user only), HS256": ("HS256", StockJWTAuthentication, 0),
+        "session-checking, HS256, token seen before": ("HS256", None, 0),
+        "session-checking, EdDSA, token seen before": ("EdDSA", None, 0),
+        "session-checking, HS256, a new token each request": ("HS256", None, 1),
+        "session-checking, EdDSA, a new token each request": ("EdDSA", None, 1),
+        "session-checking, ES256, a new token each request": ("ES256", None, 1),
+        "session-checking, RS256, a new token each request": ("RS256", None, 1),
+    }
+    access = {}
+    for algorithm in algorithms:
+        with keys(algorithm):
+            access[algorithm] = session_open(user=user)["access"]
+
+    for name, (algorithm, stock, _) in cases.items():
+        backend = (stock or SessionJWTAuthentication)()
+        with keys(algorithm), CaptureQueriesContext(connection) as queries:
+            authenticated_user, _ = backend.authenticate(request(access[algorithm]))
         assert authenticated_user.pk == user.pk
         print(f"{name}: {len(queries)} query per request")
-        for query in queries:
-            print(f"    {query['sql']}")
 
-    timings = {name: [] for name in backends}
-    for _ in range(args.rounds):  # alternate, so noise hits both alike
-        for name, backend in backends.items():
-            requests = [request() for _ in range(args.iterations)]
-            start = time.perf_counter()
-            for req in requests:
-                backend.authenticate(req)
-            elapsed = time.perf_counter() - start
+    timings = {name: [] for name in cases}
+    for _ in range(args.rounds):  # alternate, so noise hits every case alike
+        for name, (algorithm, stock, fresh) in cases.items():
+            backend = (stock or SessionJWTAuthentication)()
+            with keys(algorithm):
+                tokens = (
+                    fresh_tokens(access[algorithm], args.iterations)
+                    if fresh
+                    else [access[algorithm]] * args.iterations
+                )
+                backend.authenticate(request(access[algorithm]))  # warm
+                requests = [request(token) for token in tokens]
+                start = time.perf_counter()
+                for req in requests:
+                    backend.authenticate(req)
+                elapsed = time.perf_counter() - start
             timings[name].append(elapsed / args.iterations * 1e6)
 
     vendor = connection.vendor
@@ -95,8 +138,14 @@ def main() -> None:
     medians = {name: statistics.median(values) for name, values in timings.items()}
     for name, value in medians.items():
         print(f"| {name} | {value:.0f} |")
-    stock, ours = medians.values()
-    print(f"\nratio session-checking / stock: {ours / stock:.2f}")
+    stock = medians["stock SimpleJWT (user only), HS256"]
+    hs256 = medians["session-checking, HS256, token seen before"]
+    eddsa = medians["session-checking, EdDSA, token seen before"]
+    hs256_new = medians["session-checking, HS256, a new token each request"]
+    eddsa_new = medians["session-checking, EdDSA, a new token each request"]
+    print(f"\nratio session-checking HS256 / stock: {hs256 / stock:.2f}")
+    print(f"ratio EdDSA / HS256, token seen before: {eddsa / hs256:.2f}")
+    print(f"ratio EdDSA / HS256, a new token each request: {eddsa_new / hs256_new:.2f}")
     User.objects.filter(pk=user.pk).delete()
 
 

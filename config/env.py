@@ -42,7 +42,7 @@ class StrictEnv(environ.Env):
     """An environ.Env whose casts refuse what they do not understand."""
 
     # Never shown in a message.
-    SECRETS = frozenset({"DJANGO_SECRET_KEY"})
+    SECRETS = frozenset({"DJANGO_SECRET_KEY", "JWT_SIGNING_KEYS"})
     # Shown with everything before the host's "@" and after "?" hidden.
     URLS_WITH_CREDENTIALS = frozenset({"DATABASE_URL", "EMAIL_URL", "REDIS_URL"})
 
@@ -286,6 +286,30 @@ def http_url(value: str) -> None:
         raise ValueError(expected) from None
     if parts.scheme not in ("http", "https") or not is_host_name(parts.hostname):
         raise ValueError(expected)
+
+
+def issuer_url(value: str) -> None:
+    """
+    Accept a token issuer: an http(s) URL with no query, fragment or
+    trailing "/", since discovery documents live at its path plus
+    "/.well-known/…" (RFC 8414 section 3).
+    """
+    expected = (
+        "an http:// or https:// URL with no query, fragment or trailing /, "
+        "such as https://api.example.com"
+    )
+    try:
+        http_url(value)
+    except ValueError:
+        raise ValueError(expected) from None
+    if value.endswith("/") or "?" in value or "#" in value:
+        raise ValueError(expected)
+
+
+def audience(value: str) -> None:
+    """Accept one audience name: a word or URL, with no space or comma."""
+    if not value or re.search(r"[\s,]", value):
+        raise ValueError("one audience, such as api or https://api.example.com")
 
 
 def is_host_name(name: str | None) -> bool:

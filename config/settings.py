@@ -9,15 +9,19 @@ DJANGO_SECRET_KEY.
 """
 
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from accounts import signing_keys
 from config.env import (
     StrictEnv,
+    audience,
     email_address,
     host,
     http_url,
+    issuer_url,
     key_path,
     origin,
     redis_url,
@@ -253,6 +257,46 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
+# SIGNING KEYS (accounts/signing_keys.py, docs/keys.md)
+# ------------------------------------------------------------------------------
+# HS256 signs with DJANGO_SECRET_KEY and needs nothing else. EdDSA, ES256 and
+# RS256 sign with private keys in PEM, given in JWT_SIGNING_KEYS (a literal
+# "\n" is read as a line break) or in the file JWT_SIGNING_KEYS_FILE: the
+# first signs, all of them verify, so a new key goes first to rotate.
+JWT_ALGORITHM = env.str(
+    "JWT_ALGORITHM", default="HS256", choices=signing_keys.ALGORITHMS
+)
+JWT_SIGNING_KEYS = env.str(
+    "JWT_SIGNING_KEYS",
+    default="",
+    multiline=True,
+    validate=partial(signing_keys.private_keys_check, algorithm=JWT_ALGORITHM),
+)
+JWT_SIGNING_KEYS_FILE = env.str(
+    "JWT_SIGNING_KEYS_FILE",
+    default="",
+    validate=partial(signing_keys.private_keys_file_check, algorithm=JWT_ALGORITHM),
+)
+if JWT_SIGNING_KEYS_FILE:
+    if JWT_SIGNING_KEYS.strip():
+        raise env.refusal(
+            "JWT_SIGNING_KEYS_FILE",
+            JWT_SIGNING_KEYS_FILE,
+            "no JWT_SIGNING_KEYS beside it: give the keys in one or the other",
+        )
+    JWT_SIGNING_KEYS = Path(JWT_SIGNING_KEYS_FILE).read_text(encoding="ascii")
+elif JWT_ALGORITHM != "HS256" and not JWT_SIGNING_KEYS.strip():
+    raise ImproperlyConfigured(
+        f"JWT_SIGNING_KEYS (or JWT_SIGNING_KEYS_FILE) is required when "
+        f"JWT_ALGORITHM is {JWT_ALGORITHM}. Generate a key with: "
+        f"python manage.py jwt_keys generate --algorithm {JWT_ALGORITHM}"
+    )
+# Every token carries `iss` and `aud`, and one without both, or with other
+# values, is refused: the issuer is this API's public URL, from which other
+# services find its keys (/.well-known/openid-configuration).
+JWT_ISSUER = env.str("JWT_ISSUER", default="http://localhost:8000", validate=issuer_url)
+JWT_AUDIENCE = env.str("JWT_AUDIENCE", default="api", validate=audience)
+
 # SIMPLE JWT
 # ------------------------------------------------------------------------------
 # Refresh tokens rotate on every use; accounts.sessions keeps one session row
@@ -266,7 +310,14 @@ SIMPLE_JWT = {
     ),
     "ROTATE_REFRESH_TOKENS": True,
     "UPDATE_LAST_LOGIN": True,
-    "ALGORITHM": "HS256",
+    # accounts/tokens.py signs and verifies through accounts.signing_keys,
+    # with a `kid` in every token. SimpleJWT's own backend, which no code
+    # here uses, is left unable to sign with an asymmetric algorithm rather
+    # than falling back to DJANGO_SECRET_KEY.
+    "ALGORITHM": JWT_ALGORITHM,
+    "SIGNING_KEY": SECRET_KEY if JWT_ALGORITHM == "HS256" else None,
+    "ISSUER": JWT_ISSUER,
+    "AUDIENCE": JWT_AUDIENCE,
     "AUTH_HEADER_TYPES": ("Bearer",),
     # Checks each token's signature once per process, its expiry every time.
     "AUTH_TOKEN_CLASSES": ("accounts.tokens.AccessToken",),

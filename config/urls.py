@@ -6,7 +6,12 @@ from drf_spectacular.views import (
     SpectacularSwaggerView,
 )
 
-from accounts.oauth2 import RevocationView, TokenEndpointView
+from accounts.oauth2 import (
+    JWKSView,
+    RevocationView,
+    ServerMetadataView,
+    TokenEndpointView,
+)
 from accounts.views import GuideUserMeSlashView, UserViewSet
 from api.views import ItemViewSet
 
@@ -47,6 +52,17 @@ urlpatterns += [
         name="guide-users-me-slash",
     ),
     path("items/", ItemViewSet.as_view({"get": "list"}), name="guide-items"),
+]
+
+# What another service needs to verify this API's tokens on its own: the
+# public keys, and the discovery document that points to them.
+urlpatterns += [
+    path(".well-known/jwks.json", JWKSView.as_view(), name="jwks"),
+    path(
+        ".well-known/openid-configuration",
+        ServerMetadataView.as_view(),
+        name="openid-configuration",
+    ),
 ]
 
 handler400 = "config.errors.bad_request"

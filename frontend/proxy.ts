@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { checkAccessToken } from "@/app/lib/access-token";
 import {
   ACCESS_COOKIE,
   REFRESH_COOKIE,
@@ -18,6 +19,10 @@ import {
  *    expiring access token is refreshed here (single-flight, see
  *    app/lib/tokens.ts); the new pair goes to the page being rendered and
  *    back to the browser. A refused refresh clears the cookies -> /login.
+ *    When the API signs with a published key (EdDSA, ES256, RS256; its JWK
+ *    set is not empty), the access token's signature and expiry are checked
+ *    here first (app/lib/access-token.ts): one that fails, say signed with a
+ *    key the API has since retired, is refreshed like an expiring one.
  * 3. On /login?ended=1 (the API no longer accepts the session) drop the
  *    token cookies.
  */
@@ -43,7 +48,8 @@ export async function proxy(request: NextRequest) {
   if (!refresh) return toLogin();
 
   let pair;
-  if (needsRefresh(request.cookies.get(ACCESS_COOKIE)?.value)) {
+  const access = request.cookies.get(ACCESS_COOKIE)?.value;
+  if (needsRefresh(access) || (await checkAccessToken(access)) === "invalid") {
     const result = await refreshTokens(refresh);
     if (result.ok) {
       pair = result.pair;

@@ -4,6 +4,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from accounts import sessions
+from accounts.signing_keys import KeySet, key_set, private_key_generate
 from tests.live import LiveDatabase, server_env
 
 User = get_user_model()
@@ -93,3 +94,24 @@ def live_db(tmp_path_factory) -> LiveDatabase:
     database.migrate(server_env())
     yield database
     database.drop()
+
+
+@pytest.fixture(scope="session")
+def private_keys() -> dict[str, list[str]]:
+    """Three PEM private keys per algorithm, made once: RSA takes a while."""
+    return {
+        algorithm: [private_key_generate(algorithm) for _ in range(3)]
+        for algorithm in ("EdDSA", "ES256", "RS256")
+    }
+
+
+@pytest.fixture
+def use_keys(settings):
+    """Put an algorithm and its PEM keys in force, the first one signing."""
+
+    def use(algorithm: str, *pems: str) -> KeySet:
+        settings.JWT_SIGNING_KEYS = "".join(pems)
+        settings.JWT_ALGORITHM = algorithm
+        return key_set()
+
+    return use

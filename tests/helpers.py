@@ -6,6 +6,8 @@ import json
 import jwt
 from django.conf import settings
 
+from accounts.signing_keys import key_set
+
 
 def bearer(token: str) -> dict:
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
@@ -16,7 +18,16 @@ def claims_of(token: str) -> dict:
 
 
 def sign(claims: dict, key: str | None = None, algorithm: str = "HS256") -> str:
-    return jwt.encode(claims, key or settings.SECRET_KEY, algorithm=algorithm)
+    """
+    Sign claims with HS256 and another key, or, without one, as the server
+    does: with DJANGO_SECRET_KEY and its `kid`, whatever the algorithm.
+    """
+    if key is not None:
+        return jwt.encode(claims, key, algorithm=algorithm)
+    kid = key_set().signing_key.kid if settings.JWT_ALGORITHM == "HS256" else "none"
+    return jwt.encode(
+        claims, settings.SECRET_KEY, algorithm=algorithm, headers={"kid": kid}
+    )
 
 
 def unsigned(claims: dict) -> str:

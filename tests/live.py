@@ -27,10 +27,38 @@ class Response:
     headers: dict
 
 
+_handed_out: list[int] = []
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """
+    A port of 127.0.0.1 that nothing listens on. With LIVE_PORTS=low-high
+    (for a machine where only those ports may be used) one of that range,
+    the least recently handed out first, since a port handed out may not be
+    bound yet.
+    """
+    span = os.environ.get("LIVE_PORTS", "")
+    if not span:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            return sock.getsockname()[1]
+    low, high = (int(bound) for bound in span.split("-"))
+    ports = range(low, high + 1)
+    for port in sorted(ports, key=lambda p: (p in _handed_out, _order(p))):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        if port in _handed_out:
+            _handed_out.remove(port)
+        _handed_out.append(port)
+        return port
+    raise RuntimeError(f"no free port in LIVE_PORTS={span}")
+
+
+def _order(port: int) -> int:
+    return _handed_out.index(port) if port in _handed_out else port
 
 
 def request(

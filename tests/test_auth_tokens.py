@@ -1,9 +1,9 @@
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.models import Session
+from accounts.tokens import RefreshToken
 from tests.conftest import PASSWORD
 from tests.helpers import bearer, claims_of
 

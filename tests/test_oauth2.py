@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts.models import Session
 from accounts.sessions import session_open
+from accounts.tokens import AccessToken
 from config.rates import login_rate_limits
 from tests.conftest import PASSWORD
 from tests.helpers import claims_of, tampered

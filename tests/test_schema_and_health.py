@@ -40,6 +40,8 @@ def schema(api_client, db) -> dict:
         ("/api/items/{id}/", "delete"),
         ("/token", "post"),
         ("/users/me", "get"),
+        ("/.well-known/jwks.json", "get"),
+        ("/.well-known/openid-configuration", "get"),
     ],
 )
 def test_schema_describes_the_operation(schema, path, method):

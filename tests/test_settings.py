@@ -15,7 +15,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from django.core.exceptions import ImproperlyConfigured
+
+from config.env import StrictEnv
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_FILE = ROOT / "config" / "settings.py"
@@ -133,6 +137,15 @@ BAD_VALUES = [
     ("EMAIL_URL", "filemail:///var/mail"),
     ("EMAIL_URL", "smtp+tls://smtp.example.com:submission"),
     ("DEFAULT_FROM_EMAIL", "noreply"),
+    ("JWT_ALGORITHM", "HS512"),
+    ("JWT_ALGORITHM", "none"),
+    ("JWT_SIGNING_KEYS", "-----BEGIN PRIVATE KEY-----"),
+    ("JWT_SIGNING_KEYS_FILE", "/nonexistent/jwt-keys.pem"),
+    ("JWT_ISSUER", "api.example.com"),
+    ("JWT_ISSUER", "https://api.example.com/"),
+    ("JWT_ISSUER", "https://api.example.com?tenant=1"),
+    ("JWT_AUDIENCE", "api, web"),
+    ("JWT_AUDIENCE", ""),
 ]
 SETTINGS_VARIABLES = {variable for variable, _ in BAD_VALUES}
 SECRET = "hunter2-never-shown"
@@ -180,8 +193,11 @@ def test_a_bad_value_stops_the_settings_naming_the_variable_and_value(
 
     message = str(caught.value)
     assert message.startswith(variable)
-    if variable != "DJANGO_SECRET_KEY":
+    if variable in StrictEnv.SECRETS:
+        assert not value.strip() or value.strip() not in message
+    else:
         assert repr(value) in message
+    if variable != "DJANGO_SECRET_KEY":
         assert "expected" in message
 
 
@@ -241,6 +257,18 @@ def test_a_refused_url_never_shows_its_password(environment, variable, value):
             ("rediss://:pw@cache.example.com:6380/1"),
         ),
         ("LOGIN_RATE_LIMIT", "5/min", "LOGIN_RATE_LIMIT", "5/min"),
+        (
+            "JWT_ISSUER",
+            "https://example.com/auth",
+            "JWT_ISSUER",
+            "https://example.com/auth",
+        ),
+        (
+            "JWT_AUDIENCE",
+            "https://api.example.com",
+            "JWT_AUDIENCE",
+            "https://api.example.com",
+        ),
         ("REFRESH_REUSE_GRACE_SECONDS", "0.5", "REFRESH_REUSE_GRACE_SECONDS", 0.5),
         (
             "DEFAULT_FROM_EMAIL",
@@ -266,6 +294,185 @@ def test_login_rate_limit_off_turns_the_limits_off(environment):
     environment.setenv("LOGIN_RATE_LIMIT", "off")
 
     assert run_settings()["LOGIN_RATE_LIMITS"] is None
+
+
+def pem(private_key, password: bytes | None = None) -> str:
+    encryption = (
+        serialization.BestAvailableEncryption(password)
+        if password
+        else serialization.NoEncryption()
+    )
+    return private_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
+    ).decode()
+
+
+def public_pem(pem_text: str) -> str:
+    private = serialization.load_pem_private_key(pem_text.encode(), password=None)
+    return (
+        private.public_key()
+        .public_bytes(
+            serialization.Encoding.PEM,
+            serialization.PublicFormat.SubjectPublicKeyInfo,
+        )
+        .decode()
+    )
+
+
+@pytest.fixture(scope="module")
+def odd_keys(private_keys) -> dict[str, str]:
+    """PEM text that is not a usable signing key for the algorithm it is given to."""
+    return {
+        "p384": pem(ec.generate_private_key(ec.SECP384R1())),
+        "rsa1024": pem(
+            rsa.generate_private_key(public_exponent=65537, key_size=1024)  # noqa: S505
+        ),
+        "encrypted": pem(
+            serialization.load_pem_private_key(
+                private_keys["EdDSA"][0].encode(), password=None
+            ),
+            password=b"a passphrase",
+        ),
+        "public": public_pem(private_keys["EdDSA"][0]),
+    }
+
+
+KEY_ERRORS = {
+    "no key for EdDSA": (
+        {"JWT_ALGORITHM": "EdDSA"},
+        "JWT_SIGNING_KEYS (or JWT_SIGNING_KEYS_FILE) is required",
+    ),
+    "an RSA key for EdDSA": (
+        {"JWT_ALGORITHM": "EdDSA", "JWT_SIGNING_KEYS": "rs256"},
+        "JWT_SIGNING_KEYS is not valid (value hidden): expected Ed25519 private"
+        " keys in PEM (JWT_ALGORITHM=EdDSA); key 1 is an RSA key",
+    ),
+    "an Ed25519 key for ES256": (
+        {"JWT_ALGORITHM": "ES256", "JWT_SIGNING_KEYS": "eddsa"},
+        "key 1 is an Ed25519 key",
+    ),
+    "a P-384 key for ES256, second": (
+        {"JWT_ALGORITHM": "ES256", "JWT_SIGNING_KEYS": "es256+p384"},
+        "key 2 is an EC secp384r1 key",
+    ),
+    "a 1024-bit RSA key": (
+        {"JWT_ALGORITHM": "RS256", "JWT_SIGNING_KEYS": "rsa1024"},
+        "key 1 has only 1024 bits",
+    ),
+    "a public key": (
+        {"JWT_ALGORITHM": "EdDSA", "JWT_SIGNING_KEYS": "public"},
+        "key 1 is a PUBLIC KEY block, not a private key",
+    ),
+    "an encrypted key": (
+        {"JWT_ALGORITHM": "EdDSA", "JWT_SIGNING_KEYS": "encrypted"},
+        "key 1 is encrypted: give it unencrypted",
+    ),
+    "text around the key": (
+        {"JWT_ALGORITHM": "EdDSA", "JWT_SIGNING_KEYS": "eddsa+junk"},
+        "with nothing but spaces between them",
+    ),
+    "the same key twice": (
+        {"JWT_ALGORITHM": "EdDSA", "JWT_SIGNING_KEYS": "eddsa+eddsa"},
+        "the same key is given twice",
+    ),
+    "keys with HS256": (
+        {"JWT_SIGNING_KEYS": "eddsa"},
+        "JWT_SIGNING_KEYS is not valid (value hidden): expected nothing when"
+        " JWT_ALGORITHM is HS256",
+    ),
+    "an unreadable file": (
+        {"JWT_ALGORITHM": "EdDSA", "JWT_SIGNING_KEYS_FILE": "/nonexistent/k.pem"},
+        "JWT_SIGNING_KEYS_FILE='/nonexistent/k.pem' is not valid: expected a"
+        " readable file of PEM private keys; it cannot be read: No such file",
+    ),
+    "an empty file": (
+        {"JWT_ALGORITHM": "EdDSA", "JWT_SIGNING_KEYS_FILE": "<empty>"},
+        "it is empty",
+    ),
+    "a file of the wrong keys": (
+        {"JWT_ALGORITHM": "ES256", "JWT_SIGNING_KEYS_FILE": "<eddsa>"},
+        "key 1 is an Ed25519 key",
+    ),
+    "both the keys and a file": (
+        {
+            "JWT_ALGORITHM": "EdDSA",
+            "JWT_SIGNING_KEYS": "eddsa",
+            "JWT_SIGNING_KEYS_FILE": "<eddsa>",
+        },
+        "expected no JWT_SIGNING_KEYS beside it",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", KEY_ERRORS)
+def test_a_missing_unreadable_or_wrong_key_stops_the_settings(
+    environment, tmp_path, private_keys, odd_keys, case
+):
+    variables, expected = KEY_ERRORS[case]
+    texts = {
+        "eddsa": private_keys["EdDSA"][0],
+        "es256": private_keys["ES256"][0],
+        "rs256": private_keys["RS256"][0],
+        "junk": "trailing words\n",
+        **odd_keys,
+    }
+    secrets_given = []
+    for variable, value in variables.items():
+        if value.startswith("<"):
+            path = tmp_path / "keys.pem"
+            name = value.strip("<>")
+            path.write_text(texts.get(name, ""))
+            value = str(path)
+        elif variable == "JWT_SIGNING_KEYS":
+            value = "".join(texts[name] for name in value.split("+"))
+            secrets_given.append(value)
+        environment.setenv(variable, value)
+
+    with pytest.raises(ImproperlyConfigured) as caught:
+        run_settings()
+
+    message = str(caught.value)
+    assert message.startswith("JWT_SIGNING_KEYS")
+    assert expected in message
+    for pem_text in [*texts.values(), *secrets_given]:
+        assert pem_text.strip() not in message
+        assert all(line not in message for line in pem_text.splitlines()[1:-1])
+
+
+@pytest.mark.parametrize("algorithm", ["EdDSA", "ES256", "RS256"])
+def test_private_keys_in_the_variable_or_in_a_file_load(
+    environment, tmp_path, private_keys, algorithm
+):
+    keys = "".join(private_keys[algorithm][:2])
+    path = tmp_path / "keys.pem"
+    path.write_text(keys)
+    environment.setenv("JWT_ALGORITHM", algorithm)
+
+    environment.setenv("JWT_SIGNING_KEYS_FILE", str(path))
+    from_file = run_settings()
+    environment.delenv("JWT_SIGNING_KEYS_FILE")
+    # As an env file holds them: one line, with "\n" for each line break.
+    environment.setenv("JWT_SIGNING_KEYS", keys.replace("\n", "\\n"))
+    from_variable = run_settings()
+
+    assert from_file["JWT_SIGNING_KEYS"] == keys
+    assert from_variable["JWT_SIGNING_KEYS"] == keys
+    assert from_file["SIMPLE_JWT"]["ALGORITHM"] == algorithm
+    assert from_file["SIMPLE_JWT"]["SIGNING_KEY"] is None
+
+
+def test_django_setup_names_an_unreadable_key_file(tmp_path):
+    result = manage(
+        "check",
+        DJANGO_DEBUG="true",
+        JWT_ALGORITHM="EdDSA",
+        JWT_SIGNING_KEYS_FILE=str(tmp_path / "missing.pem"),
+    )
+
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("django.core.exceptions.ImproperlyConfigured: ")
+    assert "JWT_SIGNING_KEYS_FILE=" in last_line
 
 
 # What an operator sees: `django.setup()` in a process of its own.

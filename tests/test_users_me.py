@@ -5,11 +5,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework import serializers
-from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts import tokens
 from accounts.models import Session
 from accounts.serializers import UserSerializer
+from accounts.tokens import AccessToken
 from tests.helpers import bearer, claims_of, sign, tampered, unsigned
 
 ME_URL = reverse("api:user-me")

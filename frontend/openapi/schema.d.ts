@@ -4,6 +4,45 @@
  */
 
 export interface paths {
+    "/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The public keys that verify this API's tokens, each named by its `kid`.
+         *
+         *     Empty with HS256, whose key is a secret: such tokens can be checked
+         *     only here (`/api/auth/token/verify/`).
+         */
+        get: operations["jwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/openid-configuration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Where this API's keys and endpoints are: issuer and `jwks_uri` first. */
+        get: operations["openid_configuration"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/email/change/": {
         parameters: {
             query?: never;
@@ -459,6 +498,13 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description * `EdDSA` - EdDSA
+         *     * `ES256` - ES256
+         *     * `RS256` - RS256
+         * @enum {string}
+         */
+        AlgEnum: "EdDSA" | "ES256" | "RS256";
         Detail: {
             readonly detail: string;
         };
@@ -517,6 +563,34 @@ export interface components {
             /** @default  */
             description: string;
         };
+        /** @description A public key (RFC 7517 section 4; RFC 8037 for OKP). */
+        JWK: {
+            kty: components["schemas"]["KtyEnum"];
+            /** @description RFC 7638 thumbprint of the key. */
+            kid: string;
+            alg: components["schemas"]["AlgEnum"];
+            use: components["schemas"]["UseEnum"];
+            /** @description OKP and EC keys. */
+            crv?: string;
+            /** @description OKP and EC keys. */
+            x?: string;
+            /** @description EC keys. */
+            y?: string;
+            /** @description RSA keys. */
+            n?: string;
+            /** @description RSA keys. */
+            e?: string;
+        };
+        JWKSet: {
+            keys: components["schemas"]["JWK"][];
+        };
+        /**
+         * @description * `OKP` - OKP
+         *     * `EC` - EC
+         *     * `RSA` - RSA
+         * @enum {string}
+         */
+        KtyEnum: "OKP" | "EC" | "RSA";
         /**
          * @description A username and password. A wrong password, an unknown user and an
          *     inactive user all fail alike, with 401.
@@ -588,6 +662,20 @@ export interface components {
             token: string;
             token_type_hint?: string;
         };
+        ServerMetadata: {
+            /** Format: uri */
+            issuer: string;
+            /** Format: uri */
+            jwks_uri: string;
+            /** Format: uri */
+            token_endpoint: string;
+            /** Format: uri */
+            revocation_endpoint: string;
+            grant_types_supported: string[];
+            token_endpoint_auth_methods_supported: string[];
+            revocation_endpoint_auth_methods_supported: string[];
+            token_signing_alg_values_supported: string[];
+        };
         Session: {
             /** Format: uuid */
             readonly id: string;
@@ -630,6 +718,11 @@ export interface components {
             refresh_token: string;
         };
         /**
+         * @description * `sig` - sig
+         * @enum {string}
+         */
+        UseEnum: "sig";
+        /**
          * @description The signed-in user. Only the names can change here: an access token
          *     alone must not be enough to move the account's email (and with it the
          *     password reset link) to another address.
@@ -657,6 +750,44 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    jwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JWKSet"];
+                };
+            };
+        };
+    };
+    openid_configuration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerMetadata"];
+                };
+            };
+        };
+    };
     api_auth_email_change_create: {
         parameters: {
             query?: never;
