@@ -170,12 +170,7 @@ def session_revoke_by_refresh(*, raw_refresh: str) -> None:
     holding it is proof enough to end the session, and ending it is the safe
     outcome either way.
     """
-    token = _decode(RefreshToken, raw_refresh)
-    session = Session.objects.filter(
-        pk=_session_id(token), user_id=token.get(jwt_settings.USER_ID_CLAIM)
-    ).first()
-    if session is not None:
-        session_revoke(session=session, reason=Session.RevokeReason.LOGOUT)
+    _session_of_token_revoke(_decode(RefreshToken, raw_refresh))
 
 
 def session_revoke_by_token(*, raw_token: str) -> bool:
@@ -190,6 +185,10 @@ def session_revoke_by_token(*, raw_token: str) -> bool:
         token = UntypedToken(raw_token)
     except TokenError:
         return False
+    return _session_of_token_revoke(token)
+
+
+def _session_of_token_revoke(token: Token) -> bool:
     session = Session.objects.filter(
         pk=_session_id(token), user_id=token.get(jwt_settings.USER_ID_CLAIM)
     ).first()

@@ -4,15 +4,34 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from rest_framework.exceptions import ValidationError
 
-from accounts.email_addresses import email_is_verified, email_verification_request
+from accounts.email_addresses import (
+    email_is_verified,
+    email_verification_request,
+    sign_in_verified_email_check,
+)
 from accounts.events import auth_event_log
+from accounts.network import client_ip_for_storage, user_agent
 from accounts.permissions import CodedPermissionDenied
+from accounts.sessions import TokenPair, session_open
 from accounts.tasks import account_deleted_notice_send
 from accounts.usernames import username_normalize
 
 User = get_user_model()
 
 USERNAME_TAKEN = "A user with that username already exists."
+
+
+def user_sign_in(*, request, user: User) -> TokenPair:
+    """
+    Open a session for a user whose password a sign-in door just checked
+    (`/api/auth/token/` and `/token` alike), if their address may sign in.
+    """
+    sign_in_verified_email_check(user=user)
+    return session_open(
+        user=user,
+        ip_address=client_ip_for_storage(request),
+        user_agent=user_agent(request),
+    )
 
 
 def user_register(*, username: str, password: str, email: str = "") -> User:

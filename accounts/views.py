@@ -62,12 +62,7 @@ class LoginView(NoStoreMixin, TokenViewBase):
     def sign_in(self, request) -> sessions.TokenPair:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        email_addresses.sign_in_verified_email_check(user=serializer.user)
-        return sessions.session_open(
-            user=serializer.user,
-            ip_address=client_ip_for_storage(request),
-            user_agent=user_agent(request),
-        )
+        return users.user_sign_in(request=request, user=serializer.user)
 
 
 class TokenRefreshView(NoStoreMixin, TokenViewBase):

@@ -6,12 +6,8 @@ from drf_spectacular.views import (
     SpectacularSwaggerView,
 )
 
-from accounts.oauth2 import (
-    JWKSView,
-    RevocationView,
-    ServerMetadataView,
-    TokenEndpointView,
-)
+from accounts.discovery import JWKSView, ServerMetadataView
+from accounts.oauth2 import RevocationView, TokenEndpointView
 from accounts.views import GuideUserMeSlashView, UserViewSet
 from api.views import ItemViewSet
 
