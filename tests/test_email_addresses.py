@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from accounts.email_addresses import CHANGE_SALT, VERIFY_SALT
 from accounts.models import Session, VerifiedEmail
 from accounts.sessions import session_open
+from config.rates import login_rate_limits
 from tests.conftest import PASSWORD
 from tests.helpers import bearer
 
@@ -352,3 +353,61 @@ def test_no_deletion_notice_goes_to_an_unverified_address(auth_client, user):
     auth_client.delete(ME_URL)
 
     assert mail.outbox == []
+
+
+def test_a_change_link_works_once_even_when_the_account_comes_back(
+    api_client, auth_client, user
+):
+    """john@ → new@ → john@: the first link must not move the account again."""
+    request_change(auth_client)
+    first_key = key_in(mail.outbox[-1])
+    assert api_client.post(CONFIRM_URL, {"key": first_key}).status_code == 204
+    request_change(auth_client, "john@example.com")
+    assert (
+        api_client.post(CONFIRM_URL, {"key": key_in(mail.outbox[-1])}).status_code
+        == 204
+    )
+
+    replay = api_client.post(CONFIRM_URL, {"key": first_key})
+
+    assert replay.status_code == 400
+    user.refresh_from_db()
+    assert user.email == "john@example.com"
+
+
+def test_two_accounts_cannot_both_prove_one_address(api_client, user, other_user):
+    from accounts.email_addresses import email_change_key
+
+    keys = [
+        email_change_key(user=someone, new="shared@example.com", session_id="")
+        for someone in (user, other_user)
+    ]
+
+    answers = [api_client.post(CONFIRM_URL, {"key": key}).status_code for key in keys]
+
+    assert answers == [204, 400]
+    assert (
+        VerifiedEmail.objects.filter(address__iexact="shared@example.com").count() == 1
+    )
+    other_user.refresh_from_db()
+    assert other_user.email == "mallory@example.com"
+
+
+def test_the_change_link_does_not_carry_the_old_address(auth_client, user):
+    import base64
+
+    request_change(auth_client)
+    key = key_in(mail.outbox[0])
+    payload = key.split(":")[0]
+    decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+
+    assert b"john@example.com" not in decoded
+
+
+def test_changes_of_address_are_limited_per_user(auth_client, user, settings):
+    settings.LOGIN_RATE_LIMITS = login_rate_limits("email_change=2/h")
+
+    answers = [request_change(auth_client, f"n{n}@example.com") for n in range(3)]
+
+    assert [a.status_code for a in answers] == [202, 202, 429]
+    assert len(mail.outbox) == 2
