@@ -8,6 +8,7 @@ from accounts.email_addresses import email_is_verified, email_mark_verified
 from accounts.forms import AccountUserChangeForm, AccountUserCreationForm
 from accounts.models import Session, VerifiedEmail
 from accounts.sessions import session_revoke, user_sessions_revoke
+from mfa.admin import SecondFactorAdminMixin
 
 User = get_user_model()
 
@@ -109,9 +110,10 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class AccountUserAdmin(RevokePermissionMixin, UserAdmin):
+class AccountUserAdmin(RevokePermissionMixin, SecondFactorAdminMixin, UserAdmin):
     """
-    Django's UserAdmin, with the user's sessions and a way to end them.
+    Django's UserAdmin, with the user's sessions and a way to end them, and
+    their second factors and a way to reset them (mfa/admin.py).
 
     Deactivating a user or setting their password here ends their sessions
     (accounts/signals.py), as it does from anywhere else.
@@ -119,8 +121,18 @@ class AccountUserAdmin(RevokePermissionMixin, UserAdmin):
 
     form = AccountUserChangeForm
     add_form = AccountUserCreationForm
-    inlines = [*UserAdmin.inlines, VerifiedEmailInline, SessionInline]
-    actions = ["revoke_all_sessions", "mark_email_verified"]
+    inlines = [
+        *UserAdmin.inlines,
+        VerifiedEmailInline,
+        *SecondFactorAdminMixin.second_factor_inlines,
+        SessionInline,
+    ]
+    actions = ["revoke_all_sessions", "mark_email_verified", "reset_second_factors"]
+    readonly_fields = SecondFactorAdminMixin.readonly_second_factor_fields
+    fieldsets = [
+        *UserAdmin.fieldsets,
+        ("Two-factor sign-in", {"fields": readonly_fields}),
+    ]
     list_display = (*UserAdmin.list_display, "email_verified")
 
     @admin.display(boolean=True, description="email verified")

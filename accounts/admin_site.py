@@ -18,6 +18,8 @@ class AccountsAdminSite(admin.AdminSite):
     """
 
     login_form = LimitedAdminAuthenticationForm
+    # The login page with a row for the second factor (mfa/templates/).
+    login_template = "admin/login_second_factor.html"
 
     def password_change(self, request, extra_context=None):
         defaults = {

@@ -194,6 +194,47 @@ def _sign_in_attempt_count(*, request, username: str) -> SignInAttempt:
     return SignInAttempt(username_key=key)
 
 
+class SecondFactorAttempt:
+    """
+    One try of a second factor, counted before it is checked: toward the
+    user's own second-factor limit and toward their username's sign-in
+    limit, so a guessed code costs as much as a guessed password.
+    `succeeded()` gives both back.
+    """
+
+    def __init__(self, keys: list[str]):
+        self._keys = keys
+
+    def succeeded(self) -> None:
+        for key in self._keys:
+            FixedWindowCounter.give_back(key)
+        self._keys = []
+
+
+def second_factor_attempt_start(*, user) -> SecondFactorAttempt:
+    """
+    Count a second-factor attempt for `user`, or raise SignInThrottled if
+    their second-factor or username limit is already reached.
+    """
+    if configured_rates() is None:
+        return SecondFactorAttempt([])
+    try:
+        keys = []
+        for scope, identity in (
+            ("mfa", str(user.pk)),
+            ("username", username_fold(user.get_username())),
+        ):
+            limit = counter(scope)
+            key, total = limit.hit(identity)
+            keys.append(key)
+            if total > limit.rate.limit:
+                _throttled(limit, identity, scope=scope, user_id=user.pk)
+        return SecondFactorAttempt(keys)
+    except RedisError as exc:
+        auth_event_log("rate_limit_store_unavailable", level=40)
+        raise LimitsUnavailable from exc
+
+
 def login_failures_clear(username: str) -> None:
     """Unlock a username, after its owner proved control by a password reset."""
     failures = counter("username")

@@ -30,6 +30,7 @@ class Session(models.Model):
         ADMIN = "admin", "revoked by staff"
         USER = "user", "revoked by the user"
         EMAIL_CHANGE = "email_change", "email changed"
+        MFA_CHANGE = "mfa_change", "two-factor settings changed"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(
@@ -50,6 +51,10 @@ class Session(models.Model):
     # The last time the user proved their password again in this session
     # (POST /api/auth/reauthenticate/); sign-in itself counts as one.
     reauthenticated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # How the user proved who they are at sign-in, as RFC 8176's `amr`
+    # values separated by spaces ("pwd", "pwd otp mfa", "hwk mfa"); every
+    # token of the session carries them.
+    amr = models.CharField(max_length=64, default="pwd", editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_reason = models.CharField(
         max_length=32, choices=RevokeReason.choices, blank=True, editable=False

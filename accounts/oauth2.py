@@ -61,6 +61,7 @@ class OAuth2Error(Exception):
         wait: float | None = None,
         fields=None,
         code: str | None = None,
+        extra: dict | None = None,
     ):
         super().__init__(description)
         self.code = code
@@ -69,6 +70,7 @@ class OAuth2Error(Exception):
         self.status_code = status_code
         self.wait = wait
         self.fields = fields
+        self.extra = extra
 
     def response(self) -> Response:
         body = {
@@ -80,6 +82,8 @@ class OAuth2Error(Exception):
             body["fields"] = self.fields
         if self.code:
             body["code"] = self.code
+        if self.extra:
+            body.update(self.extra)
         headers = {"Retry-After": str(int(self.wait))} if self.wait else None
         return Response(body, status=self.status_code, headers=headers)
 
@@ -118,6 +122,7 @@ class OAuth2ErrorSerializer(serializers.Serializer):
         [
             "invalid_request",
             "invalid_grant",
+            "mfa_required",
             "unsupported_grant_type",
             "slow_down",
             "temporarily_unavailable",
@@ -216,7 +221,19 @@ class TokenEndpointView(OAuth2View):
 
     def password_grant(self, request) -> sessions.TokenPair:
         serializer = self.validated(PasswordGrantSerializer, request.data)
-        return user_sign_in(request=request, user=serializer.user)
+        result = user_sign_in(request=request, user=serializer.user)
+        if result.get("mfa_required"):
+            # Not a 200: an OAuth client would store the answer as a token.
+            # As Auth0's token endpoint does, 403 `mfa_required`, which
+            # authlib and requests-oauthlib raise as an error.
+            raise OAuth2Error(
+                "mfa_required",
+                "A second factor is required: POST the mfa_token with a code "
+                "to /api/auth/mfa/verify/.",
+                status_code=status.HTTP_403_FORBIDDEN,
+                extra=result,
+            )
+        return result
 
     def refresh_grant(self, request) -> sessions.TokenPair:
         serializer = self.validated(RefreshGrantSerializer, request.data)

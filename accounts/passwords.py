@@ -45,13 +45,14 @@ def user_change_password(
     new_password: str,
     ip_address: str | None = None,
     user_agent: str = "",
+    amr: list[str] | tuple[str, ...] = ("pwd",),
 ) -> TokenPair:
     """
     Set a new password, sign out every session, and open a fresh one.
 
     Saving the new password revokes every session (accounts/signals.py), the
     caller's own included, so the new pair returned here keeps that client
-    signed in.
+    signed in, with the factors (`amr`) its session had proved.
     """
     # The old password was checked against this hash: a change that raced
     # this one (or a reset) makes it stale, and this one is refused.
@@ -59,7 +60,9 @@ def user_change_password(
     user.set_password(new_password)
     user.save(update_fields=["password"])
     auth_event_log("password_changed", user_id=user.pk, ip=ip_address)
-    return session_open(user=user, ip_address=ip_address, user_agent=user_agent)
+    return session_open(
+        user=user, ip_address=ip_address, user_agent=user_agent, amr=amr
+    )
 
 
 def password_reset_request(*, email: str) -> None:

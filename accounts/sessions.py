@@ -32,6 +32,8 @@ from accounts.tokens import RefreshToken, UntypedToken
 
 # The claim that ties every access and refresh token to its Session row.
 SESSION_CLAIM = "sid"
+# How the user signed in (RFC 8176), copied from the session into its tokens.
+AMR_CLAIM = "amr"
 
 
 class TokenPair(TypedDict):
@@ -40,10 +42,15 @@ class TokenPair(TypedDict):
 
 
 def session_open(
-    *, user: AbstractBaseUser, ip_address: str | None = None, user_agent: str = ""
+    *,
+    user: AbstractBaseUser,
+    ip_address: str | None = None,
+    user_agent: str = "",
+    amr: list[str] | tuple[str, ...] = ("pwd",),
 ) -> TokenPair:
     """
-    Start a session for a user who just proved their credentials.
+    Start a session for a user who just proved their credentials, in the
+    ways `amr` lists (RFC 8176: "pwd", "otp", "hwk", "swk", "mfa").
 
     The session is opened only if the password hash the caller checked is
     still the stored one and the user is still active, with the user's row
@@ -56,6 +63,7 @@ def session_open(
         user=user,
         ip_address=ip_address,
         user_agent=user_agent[:512],
+        amr=" ".join(amr),
     )
     refresh = _refresh_token_for(user=user, session=session)
     session.refresh_jti = refresh[jwt_settings.JTI_CLAIM]
@@ -66,7 +74,11 @@ def session_open(
     if jwt_settings.UPDATE_LAST_LOGIN:
         update_last_login(None, user)
     auth_event_log(
-        "login_succeeded", user_id=user.pk, session_id=session.pk, ip=ip_address
+        "login_succeeded",
+        user_id=user.pk,
+        session_id=session.pk,
+        ip=ip_address,
+        amr=session.amr,
     )
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
@@ -321,4 +333,5 @@ def _ensure_usable(token: Token, *, user, live: bool) -> None:
 def _refresh_token_for(*, user: AbstractBaseUser, session: Session) -> RefreshToken:
     refresh = RefreshToken.for_user(user)
     refresh[SESSION_CLAIM] = str(session.pk)
+    refresh[AMR_CLAIM] = session.amr.split()
     return refresh

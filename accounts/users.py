@@ -15,18 +15,23 @@ from accounts.permissions import CodedPermissionDenied
 from accounts.sessions import TokenPair, session_open
 from accounts.tasks import account_deleted_notice_send
 from accounts.usernames import username_normalize
+from mfa.sign_in import SecondFactorRequired, second_factor_challenge
 
 User = get_user_model()
 
 USERNAME_TAKEN = "A user with that username already exists."
 
 
-def user_sign_in(*, request, user: User) -> TokenPair:
+def user_sign_in(*, request, user: User) -> TokenPair | SecondFactorRequired:
     """
     Open a session for a user whose password a sign-in door just checked
-    (`/api/auth/token/` and `/token` alike), if their address may sign in.
+    (`/api/auth/token/` and `/token` alike), if their address may sign in;
+    for a user with a second factor, ask for it instead (mfa/sign_in.py).
     """
     sign_in_verified_email_check(user=user)
+    second_step = second_factor_challenge(user=user)
+    if second_step is not None:
+        return second_step
     return session_open(
         user=user,
         ip_address=client_ip_for_storage(request),

@@ -1,5 +1,9 @@
 from django.conf import settings
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -38,6 +42,16 @@ from accounts.serializers import (
     VerifyInputSerializer,
 )
 from api.schema import ErrorSerializer
+from mfa.permissions import SecondFactorForStaff
+from mfa.serializers import SecondFactorRequiredSerializer
+
+# What a right password answers: tokens, or (for a user with a second factor)
+# `mfa_required` with the `mfa_token` to finish at /api/auth/mfa/verify/.
+SIGN_IN_RESULT = PolymorphicProxySerializer(
+    component_name="SignInResult",
+    serializers=[TokenPairSerializer, SecondFactorRequiredSerializer],
+    resource_type_field_name=None,
+)
 
 # SimpleJWT's TokenViewBase: no authentication, no permission, and a 401 that
 # carries `WWW-Authenticate: Bearer realm="api"`.
@@ -55,11 +69,11 @@ class LoginView(NoStoreMixin, TokenViewBase):
     # For the schema: 429 and 503 come from the backend, not a DRF throttle.
     sign_in_limited = True
 
-    @extend_schema(responses={200: TokenPairSerializer, 403: ErrorSerializer})
+    @extend_schema(responses={200: SIGN_IN_RESULT, 403: ErrorSerializer})
     def post(self, request):
         return Response(self.sign_in(request))
 
-    def sign_in(self, request) -> sessions.TokenPair:
+    def sign_in(self, request):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return users.user_sign_in(request=request, user=serializer.user)
@@ -116,6 +130,8 @@ class LogoutView(TokenViewBase):
 class LogoutAllView(GenericAPIView):
     """Sign the caller out of every session, this one included."""
 
+    second_factor_enrollment = True
+
     serializer_class = None
 
     @extend_schema(request=None, responses={204: None})
@@ -159,6 +175,7 @@ class PasswordChangeView(NoStoreMixin, GenericAPIView):
             new_password=serializer.validated_data["new_password"],
             ip_address=client_ip_for_storage(request),
             user_agent=user_agent(request),
+            amr=request.auth.get("amr") or ["pwd"],
         )
         return Response(tokens)
 
@@ -173,6 +190,7 @@ class ReauthenticateView(GenericAPIView):
 
     serializer_class = ReauthenticateSerializer
     throttle_classes = [ReauthenticateRateThrottle]
+    second_factor_enrollment = True
 
     @extend_schema(responses={204: None})
     def post(self, request):
@@ -232,7 +250,7 @@ class EmailChangeView(GenericAPIView):
     """
 
     serializer_class = EmailChangeSerializer
-    permission_classes = [IsAuthenticated, FreshSession]
+    permission_classes = [IsAuthenticated, SecondFactorForStaff, FreshSession]
     throttle_classes = [EmailChangeRateThrottle]
 
     @extend_schema(responses={202: DetailSerializer, 403: ErrorSerializer})
@@ -306,6 +324,7 @@ class SessionViewSet(
     serializer_class = SessionSerializer
     pagination_class = None
     queryset = Session.objects.none()  # for the schema: ids are UUIDs
+    second_factor_enrollment = True
 
     def get_queryset(self):
         return Session.objects.active().filter(user=self.request.user)
@@ -318,6 +337,7 @@ class UserViewSet(viewsets.GenericViewSet):
     """The signed-in user's own account."""
 
     serializer_class = UserSerializer
+    second_factor_enrollment = True
 
     def get_object(self):
         return self.request.user

@@ -42,7 +42,7 @@ class StrictEnv(environ.Env):
     """An environ.Env whose casts refuse what they do not understand."""
 
     # Never shown in a message.
-    SECRETS = frozenset({"DJANGO_SECRET_KEY", "JWT_SIGNING_KEYS"})
+    SECRETS = frozenset({"DJANGO_SECRET_KEY", "JWT_SIGNING_KEYS", "MFA_ENCRYPTION_KEY"})
     # Shown with everything before the host's "@" and after "?" hidden.
     URLS_WITH_CREDENTIALS = frozenset({"DATABASE_URL", "EMAIL_URL", "REDIS_URL"})
 
@@ -404,6 +404,15 @@ def reset_path(value: str) -> None:
         raise ValueError(
             "a path starting with / that contains {uid} and {token} and no "
             "other {…} field, such as /reset-password?uid={uid}&token={token}"
+        )
+
+
+def webauthn_rp_id(value: str) -> None:
+    """A WebAuthn relying-party id: a domain name (never an IP address)."""
+    if not is_host_name(value) or value.replace(".", "").isdigit() or ":" in value:
+        raise ValueError(
+            "a domain name such as example.com or localhost (an IP address "
+            "cannot be a WebAuthn relying-party id)"
         )
 
 

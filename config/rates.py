@@ -30,6 +30,11 @@ DEFAULT_LOGIN_RATES = {
     "verify_resend": "3/h",
     # Changes of address one user asks for (each mails the new address).
     "email_change": "5/h",
+    # Wrong second-factor codes (TOTP, recovery code, passkey) for one user;
+    # they also count toward the username's limit above.
+    "mfa": "5/5min",
+    # Passkey sign-in challenges asked for and answered from one IP address.
+    "passkey_sign_in": "30/min",
 }
 
 # DRF's spellings (it reads only the first letter: s, m, h, d), their

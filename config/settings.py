@@ -27,6 +27,7 @@ from config.env import (
     redis_url,
     reset_path,
     trusted_origin,
+    webauthn_rp_id,
 )
 from config.rates import login_rate_limits
 
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "accounts",
+    "mfa",
     "api",
 ]
 
@@ -244,7 +246,10 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.SessionJWTAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "mfa.permissions.SecondFactorForStaff",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_PARSER_CLASSES": [
@@ -363,6 +368,41 @@ LOGIN_RATE_LIMIT = env.str("LOGIN_RATE_LIMIT", default="")
 # {scope: (count, period in seconds)}, or None when LOGIN_RATE_LIMIT is "off".
 # Parsed here so that a bad rate stops the process rather than every sign-in.
 LOGIN_RATE_LIMITS = login_rate_limits(LOGIN_RATE_LIMIT)
+
+# TWO-FACTOR SIGN-IN AND PASSKEYS (mfa/, docs/mfa.md)
+# ------------------------------------------------------------------------------
+# The TOTP seeds are encrypted with a key derived from this (at least 32
+# characters), else from DJANGO_SECRET_KEY.
+MFA_ENCRYPTION_KEY = env.str("MFA_ENCRYPTION_KEY", default="")
+if MFA_ENCRYPTION_KEY and len(MFA_ENCRYPTION_KEY) < 32:
+    raise env.refusal(
+        "MFA_ENCRYPTION_KEY", MFA_ENCRYPTION_KEY, "at least 32 characters"
+    )
+# The name authenticator apps show beside the username.
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Django JWT API")
+# How long an `mfa_token` and a passkey challenge stay usable.
+MFA_CHALLENGE_SECONDS = env.int(
+    "MFA_CHALLENGE_SECONDS", default=300, min_value=30, max_value=900
+)
+# Staff without a second factor may sign in to the API only to set one up,
+# and not to the admin at all (docs/mfa.md).
+MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=False)
+# The relying party of passkeys: the site's domain (never an IP address), and
+# the origins of the pages that create and use them (the Next.js client).
+WEBAUTHN_RP_ID = env.str("WEBAUTHN_RP_ID", default="localhost", validate=webauthn_rp_id)
+WEBAUTHN_RP_NAME = env.str("WEBAUTHN_RP_NAME", default=MFA_TOTP_ISSUER)
+WEBAUTHN_ORIGINS = env.list(
+    "WEBAUTHN_ORIGINS", default=["http://localhost:3000"], validate=origin
+)
+for _origin in WEBAUTHN_ORIGINS:
+    _host = _origin.split("://", 1)[1].split(":", 1)[0]
+    if _host != WEBAUTHN_RP_ID and not _host.endswith("." + WEBAUTHN_RP_ID):
+        raise env.refusal(
+            "WEBAUTHN_ORIGINS",
+            _origin,
+            f"an origin on WEBAUTHN_RP_ID={WEBAUTHN_RP_ID!r} or a subdomain of it",
+            entry=True,
+        )
 
 # EMAIL
 # ------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ _HTML_PAGE = {"http_method_names": ["get", "head"]}
 
 urlpatterns = [
     path("api/auth/", include("accounts.urls")),
+    path("api/auth/", include("mfa.urls")),
     path("api/", include("api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(

@@ -3,12 +3,13 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand
 
 from accounts.sessions import sessions_purge_expired
+from mfa.challenges import challenges_purge_expired
 
 
 class Command(BaseCommand):
     help = (
-        "Delete sessions that expired or were revoked more than --days ago. "
-        "Run it daily from cron."
+        "Delete sessions that expired or were revoked more than --days ago, "
+        "and expired sign-in and passkey challenges. Run it daily from cron."
     )
 
     def add_arguments(self, parser):
@@ -22,3 +23,5 @@ class Command(BaseCommand):
     def handle(self, *args, days, **options):
         deleted = sessions_purge_expired(older_than=timedelta(days=days))
         self.stdout.write(f"Deleted {deleted} ended session(s).")
+        challenges = challenges_purge_expired()
+        self.stdout.write(f"Deleted {challenges} expired challenge(s).")
