@@ -8,10 +8,9 @@ import {
   detailOf,
   formFailure,
   linkFailure,
-  reauthenticationRequired,
   type FormFailure,
 } from "@/app/lib/api-errors";
-import { reauthenticate } from "@/app/lib/reauth";
+import { freshCall } from "@/app/lib/reauth";
 import type { Api } from "@/app/lib/tokens";
 
 export type LinkResult = { ok: true } | { ok: false; error: string };
@@ -84,17 +83,13 @@ export async function changeEmail(_prev: ChangeEmailState, formData: FormData): 
   const newEmail = String(formData.get("new_email") ?? "").trim();
   if (formData.get("intent") === "cancel") return { newEmail };
   if (!newEmail) return { fieldErrors: { new_email: ["Enter the new email address."] } };
-  if (formData.has("password")) {
-    const refused = await reauthenticate(String(formData.get("password") ?? ""));
-    if (refused) return { ...refused, newEmail, needsPassword: true };
-  }
-
-  const { data, error, response } = await actionCall((api) =>
+  const fresh = await freshCall(formData.get("password"), (api) =>
     api.POST("/api/auth/email/change/", { body: { new_email: newEmail } }),
   );
+  if (!fresh.ok) return { fieldErrors: fresh.fieldErrors, error: fresh.error, newEmail, needsPassword: true };
+  const { data, error, response } = fresh.result;
   if (response.status === 202) {
     return { sent: detailOf(data) ?? "Check your new inbox for a link to confirm the change.", newEmail };
   }
-  if (reauthenticationRequired(response.status, error)) return { newEmail, needsPassword: true };
   return { ...formFailure(response.status, error, response.headers.get("Retry-After"), ["new_email"]), newEmail };
 }

@@ -3,6 +3,7 @@
 import { useActionState } from "react";
 import { changeEmail, type ChangeEmailState } from "@/app/actions/email";
 import { FieldErrors } from "@/app/components/FieldErrors";
+import { ReauthFields } from "@/app/components/ReauthFields";
 import { SubmitButton } from "@/app/components/SubmitButton";
 
 /**
@@ -41,29 +42,11 @@ export function ChangeEmailForm() {
       </label>
       <FieldErrors id="new-email-errors" errors={errors.new_email} />
       {asking ? (
-        <>
-          <p className="muted">To change the address of your account, enter your password again.</p>
-          <label className="field">
-            <span>Password</span>
-            <input
-              name="password"
-              type="password"
-              autoComplete="current-password"
-              required
-              autoFocus
-              aria-invalid={!!errors.password?.length}
-              aria-describedby={errors.password?.length ? "email-password-errors" : undefined}
-            />
-          </label>
-          <FieldErrors id="email-password-errors" errors={errors.password} />
-          <div className="actions">
-            {/* First, so that Enter in the password field confirms. */}
-            <SubmitButton pendingText="Checking…">Confirm password</SubmitButton>
-            <button type="submit" name="intent" value="cancel" className="button secondary" formNoValidate>
-              Cancel
-            </button>
-          </div>
-        </>
+        <ReauthFields
+          reason="To change the address of your account, enter your password again."
+          errorsId="email-password-errors"
+          errors={errors.password}
+        />
       ) : (
         <div>
           <SubmitButton pendingText="Sending…">Change email</SubmitButton>

@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { deleteAccount, type DeleteAccountState } from "@/app/actions/account";
-import { FieldErrors } from "@/app/components/FieldErrors";
+import { ReauthFields } from "@/app/components/ReauthFields";
 import { SubmitButton } from "@/app/components/SubmitButton";
 
 /** Password first, then a last warning, then the account is gone and the browser signed out. */
@@ -27,31 +27,13 @@ export function DeleteAccountForm() {
         </>
       )}
       {state.step === "password" && (
-        <>
-          <p className="muted">First, enter your password.</p>
-          <label className="field">
-            <span>Password</span>
-            <input
-              name="password"
-              type="password"
-              autoComplete="current-password"
-              required
-              autoFocus
-              aria-invalid={!!errors.password?.length}
-              aria-describedby={errors.password?.length ? "delete-password-errors" : undefined}
-            />
-          </label>
-          <FieldErrors id="delete-password-errors" errors={errors.password} />
-          <div className="actions">
-            {/* First, so that Enter in the password field confirms. */}
-            <SubmitButton name="intent" value="reauthenticate" pendingText="Checking…">
-              Confirm password
-            </SubmitButton>
-            <button type="submit" name="intent" value="cancel" className="button secondary" formNoValidate>
-              Cancel
-            </button>
-          </div>
-        </>
+        <ReauthFields
+          reason="First, enter your password."
+          errorsId="delete-password-errors"
+          errors={errors.password}
+          confirmName="intent"
+          confirmValue="reauthenticate"
+        />
       )}
       {state.step === "confirm" && (
         <>
