@@ -30,13 +30,13 @@ after(async () => {
 async function signIn(user = username, secret = password) {
   await page.getByLabel("Username").fill(user);
   await page.getByLabel("Password").fill(secret);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
 test("a visitor without a session is sent from /dashboard to /login", async () => {
   await page.goto(`${WEB}/dashboard`);
   await atPath(page, `/login?next=%2Fdashboard`);
-  await page.getByRole("button", { name: "Sign in" }).waitFor();
+  await page.getByRole("button", { name: "Sign in", exact: true }).waitFor();
   await page.screenshot({ path: path.join(SCREENSHOTS, "login.png") });
 });
 
@@ -190,7 +190,7 @@ test("a session the API ended is dropped on the next page load", async () => {
   // ended) and the app signs out; or the proxy's refresh is refused. Either way: /login.
   await page.goto(`${WEB}/dashboard`);
   await page.waitForURL((url) => url.pathname === "/login" && url.searchParams.get("next") === "/dashboard");
-  await page.getByRole("button", { name: "Sign in" }).waitFor();
+  await page.getByRole("button", { name: "Sign in", exact: true }).waitFor();
   assert.deepEqual(await tokenCookies(context), { access: undefined, refresh: undefined });
 });
 
@@ -200,7 +200,7 @@ test("sign out everywhere ends every session", async () => {
   await otherPage.goto(`${WEB}/login`);
   await otherPage.getByLabel("Username").fill(username);
   await otherPage.getByLabel("Password").fill(password);
-  await otherPage.getByRole("button", { name: "Sign in" }).click();
+  await otherPage.getByRole("button", { name: "Sign in", exact: true }).click();
   await atPath(otherPage, `/dashboard`);
   const otherRefresh = (await tokenCookies(other)).refresh.value;
 
@@ -225,7 +225,7 @@ test("a rotated refresh token replayed after the API's grace period ends the ses
   await victimPage.goto(`${WEB}/login`);
   await victimPage.getByLabel("Username").fill(username);
   await victimPage.getByLabel("Password").fill(password);
-  await victimPage.getByRole("button", { name: "Sign in" }).click();
+  await victimPage.getByRole("button", { name: "Sign in", exact: true }).click();
   await atPath(victimPage, "/dashboard");
   const stolen = (await tokenCookies(victim)).refresh;
 

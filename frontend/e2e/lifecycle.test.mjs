@@ -55,7 +55,7 @@ const alertIn = (scope = page.getByRole("main")) => scope.getByRole("alert");
 async function signIn(password) {
   await page.getByLabel("Username").fill(username);
   await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
 /** No page keeps a token or a key where browser JavaScript can read it. */

@@ -3,19 +3,71 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { actionCall, apiClient, browserHeaders } from "@/app/lib/api";
-import { UNAVAILABLE, loginFailure, registerFailure, type RegisterFailure } from "@/app/lib/api-errors";
+import {
+  SIGN_IN_EXPIRED,
+  UNAVAILABLE,
+  loginFailure,
+  passkeySignInFailure,
+  registerFailure,
+  secondFactorFailure,
+  tooManyAttempts,
+  type RegisterFailure,
+} from "@/app/lib/api-errors";
 import { safeNext } from "@/app/lib/safe-next";
-import { clearTokens, getTokens, setTokens } from "@/app/lib/session";
+import {
+  clearPendingSignIn,
+  clearTokens,
+  getPendingSignIn,
+  getTokens,
+  setPendingSignIn,
+  setTokens,
+} from "@/app/lib/session";
+import type { RequestOptionsJSON } from "@/app/lib/webauthn";
 
-export type LoginState = { error?: string; username?: string };
+export type SignInMethod = "totp" | "recovery_code" | "webauthn";
+const SIGN_IN_METHODS: readonly SignInMethod[] = ["totp", "recovery_code", "webauthn"];
+
+export type LoginState = {
+  error?: string;
+  username?: string;
+  /** The password was right and the API wants a second factor (its `mfa_token` is in a cookie). */
+  secondFactor?: { methods: SignInMethod[]; codeErrors?: string[] };
+};
 
 export type RegisterState = RegisterFailure & { values?: { username: string; email: string } };
 
-/** Sign in: exchange the credentials for a token pair and keep it in HttpOnly cookies. */
-export async function login(_prev: LoginState, formData: FormData): Promise<LoginState> {
+/** A passkey's JSON (PublicKeyCredential.toJSON()) is about 1 kB; anything far larger is not one. */
+const MAX_CREDENTIAL_LENGTH = 64 * 1024;
+
+/**
+ * The sign-in form, by its `intent`:
+ *
+ * - (none) username and password. The API answers a token pair, stored in
+ *   HttpOnly cookies, or `mfa_required`: its `mfa_token` goes into an
+ *   HttpOnly cookie (app/lib/session.ts) and the form asks for the second factor;
+ * - "verify": the second step, an authenticator app's code or a recovery
+ *   code, or (with `credential`) a passkey's assertion;
+ * - "passkey": sign in with a passkey alone (`credential`), no username;
+ * - "restart": drop the half-done sign-in and ask for the password again.
+ */
+export async function login(prev: LoginState, formData: FormData): Promise<LoginState> {
+  const next = safeNext(formData.get("next"));
+  switch (formData.get("intent")) {
+    case "verify":
+      return verifySecondFactor(prev, formData, next);
+    case "passkey":
+      return signInWithPasskey(prev, formData, next);
+    case "restart":
+      await clearPendingSignIn();
+      return { username: prev.username };
+    default:
+      return signInWithPassword(formData, next);
+  }
+}
+
+async function signInWithPassword(formData: FormData, next: string): Promise<LoginState> {
   const username = String(formData.get("username") ?? "").trim();
   const password = String(formData.get("password") ?? "");
-  const next = safeNext(formData.get("next"));
   if (!username || !password) return { error: "Enter your username and password.", username };
 
   let result;
@@ -29,8 +81,101 @@ export async function login(_prev: LoginState, formData: FormData): Promise<Logi
   }
   const { data, response } = result;
   if (!data) return { error: loginFailure(response.status, result.error, response.headers.get("Retry-After")), username };
+  if ("mfa_required" in data) {
+    await setPendingSignIn(data.mfa_token);
+    return { username, secondFactor: { methods: [...data.methods] } };
+  }
+  await clearPendingSignIn();
   await setTokens(data);
   redirect(next); // outside any try/catch: redirect() throws
+}
+
+async function verifySecondFactor(prev: LoginState, formData: FormData, next: string): Promise<LoginState> {
+  const username = prev.username;
+  const methods = (prev.secondFactor?.methods ?? []).filter((m) => SIGN_IN_METHODS.includes(m));
+  const mfaToken = await getPendingSignIn();
+  if (!mfaToken) return { username, error: SIGN_IN_EXPIRED };
+
+  let body;
+  if (formData.has("credential")) {
+    const credential = credentialOf(formData);
+    if (!credential) return { username, secondFactor: { methods }, error: "The passkey's answer could not be read." };
+    body = { mfa_token: mfaToken, credential };
+  } else {
+    const code = String(formData.get("code") ?? "").trim();
+    if (!code) return { username, secondFactor: { methods, codeErrors: ["Enter the code."] } };
+    body = { mfa_token: mfaToken, code };
+  }
+
+  let result;
+  try {
+    result = await apiClient().POST("/api/auth/mfa/verify/", { body, headers: await browserHeaders() });
+  } catch {
+    return { username, secondFactor: { methods }, error: UNAVAILABLE };
+  }
+  const { data, response } = result;
+  if (!data) {
+    const failure = secondFactorFailure(response.status, result.error, response.headers.get("Retry-After"));
+    if (failure.restart) {
+      await clearPendingSignIn();
+      return { username, error: failure.error };
+    }
+    return { username, secondFactor: { methods, codeErrors: failure.codeErrors }, error: failure.error };
+  }
+  await clearPendingSignIn();
+  await setTokens(data);
+  redirect(next);
+}
+
+async function signInWithPasskey(prev: LoginState, formData: FormData, next: string): Promise<LoginState> {
+  const username = prev.username;
+  const credential = credentialOf(formData);
+  if (!credential) return { username, error: "The passkey's answer could not be read." };
+  let result;
+  try {
+    result = await apiClient().POST("/api/auth/passkeys/login/", {
+      body: { credential },
+      headers: await browserHeaders(),
+    });
+  } catch {
+    return { username, error: UNAVAILABLE };
+  }
+  const { data, response } = result;
+  if (!data) {
+    return { username, error: passkeySignInFailure(response.status, result.error, response.headers.get("Retry-After")) };
+  }
+  await clearPendingSignIn();
+  await setTokens(data);
+  redirect(next);
+}
+
+/** The `credential` field: a passkey's JSON, as an object, or undefined. */
+function credentialOf(formData: FormData): Record<string, unknown> | undefined {
+  const raw = formData.get("credential");
+  if (typeof raw !== "string" || raw.length > MAX_CREDENTIAL_LENGTH) return undefined;
+  try {
+    const value: unknown = JSON.parse(raw);
+    return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A challenge for navigator.credentials.get(), for signing in with a passkey
+ * (alone, or as the second step). No secret: the browser needs it as it is.
+ */
+export async function passkeySignInOptions(): Promise<{ options: RequestOptionsJSON } | { error: string }> {
+  let result;
+  try {
+    result = await apiClient().POST("/api/auth/passkeys/login/options/", { headers: await browserHeaders() });
+  } catch {
+    return { error: UNAVAILABLE };
+  }
+  const { data, response } = result;
+  if (data) return { options: data as unknown as RequestOptionsJSON };
+  if (response.status === 429) return { error: tooManyAttempts(response.headers.get("Retry-After"), result.error) };
+  return { error: UNAVAILABLE };
 }
 
 /** Create an account, then go to the sign-in page. */

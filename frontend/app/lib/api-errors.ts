@@ -139,3 +139,60 @@ export function linkFailure(status: number, body: unknown): string {
   if (status === 429) return tooManyAttempts(null, body);
   return UNAVAILABLE;
 }
+
+/** The API's words when an `mfa_token` has expired or was spent (mfa/sign_in.py). */
+export const SIGN_IN_EXPIRED = "The sign-in has expired or was already finished; sign in again.";
+
+/** What the second sign-in step shows: next to the code, in the alert, or back to the password. */
+export type SecondFactorFailure = { codeErrors?: string[]; error?: string; restart?: boolean };
+
+/**
+ * The second step's message for a refused POST /api/auth/mfa/verify/: a
+ * wrong code (400 `{"code": [...]}`) keeps the step, the token is not spent;
+ * an expired or used `mfa_token` (400 `{"detail", "code": "mfa_token_invalid"}`)
+ * starts the sign-in again; a refused passkey (400 `{"credential": [...]}`)
+ * and anything else go into the alert.
+ */
+export function secondFactorFailure(status: number, body: unknown, retryAfter: string | null): SecondFactorFailure {
+  if (status === 400 && errorCode(body) === "mfa_token_invalid") {
+    return { restart: true, error: detailOf(body) ?? SIGN_IN_EXPIRED };
+  }
+  if (status === 400) {
+    const { fieldErrors, error } = splitErrors(body, ["code"]);
+    return { codeErrors: fieldErrors?.code, error };
+  }
+  if (status === 429) return { error: tooManyAttempts(retryAfter, body) };
+  if (status === 403 && errorCode(body) === "email_unverified") return { error: detailOf(body) ?? UNAVAILABLE };
+  return { error: UNAVAILABLE };
+}
+
+/**
+ * The sign-in page's message for a refused POST /api/auth/passkeys/login/:
+ * the API's reason (400 `{"credential": [...]}`), the wait, or an unverified
+ * address (403 `email_unverified`).
+ */
+export function passkeySignInFailure(status: number, body: unknown, retryAfter: string | null): string {
+  if (status === 400) return splitErrors(body, []).error ?? "The passkey could not be verified.";
+  if (status === 429) return tooManyAttempts(retryAfter, body);
+  if (status === 403 && errorCode(body) === "email_unverified") return detailOf(body) ?? UNAVAILABLE;
+  return UNAVAILABLE;
+}
+
+/**
+ * A refused change of a sign-in factor: the API's messages for the form's
+ * `fields` (a wrong `code`, a passkey `name`), its `detail` for a conflict
+ * (409: "An authenticator app is already on", "No authenticator app is on"…),
+ * a passkey gone meanwhile (404), the wait (429). The 403
+ * `reauthentication_required` is the caller's to handle (the password prompt).
+ */
+export function factorChangeFailure<F extends string>(
+  status: number,
+  body: unknown,
+  retryAfter: string | null,
+  fields: readonly F[] = [],
+): FormFailure<F> {
+  if (status === 409) return { error: detailOf(body) ?? "This change conflicts with the account's factors; reload the page." };
+  if (status === 404) return { error: "This passkey no longer exists; reload the page." };
+  if (status === 403) return { error: detailOf(body) ?? UNAVAILABLE };
+  return formFailure(status, body, retryAfter, fields);
+}

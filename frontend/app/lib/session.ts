@@ -1,5 +1,6 @@
 import "server-only";
 import { cookies } from "next/headers";
+import { cookieSecure } from "./config";
 import { ACCESS_COOKIE, REFRESH_COOKIE, tokenCookieOptions, type TokenPair } from "./tokens";
 
 export type StoredTokens = { access?: string; refresh?: string };
@@ -22,4 +23,35 @@ export async function clearTokens(): Promise<void> {
   const jar = await cookies();
   jar.delete(ACCESS_COOKIE);
   jar.delete(REFRESH_COOKIE);
+}
+
+/**
+ * The half-done sign-in of /login: the API's `mfa_token`, between the
+ * password and the second factor. HttpOnly, so browser JavaScript never sees
+ * it; only on /login (where the sign-in form's Server Actions post), and
+ * SameSite=Strict. It is no session: the API takes it only at
+ * /api/auth/mfa/verify/, once, within its MFA_CHALLENGE_SECONDS.
+ */
+const MFA_COOKIE = "mfa_pending";
+/** The longest the API lets an `mfa_token` live (MFA_CHALLENGE_SECONDS is at most 900). */
+const MFA_COOKIE_MAX_AGE = 900;
+const MFA_COOKIE_PATH = "/login";
+
+export async function setPendingSignIn(mfaToken: string): Promise<void> {
+  const jar = await cookies();
+  jar.set(MFA_COOKIE, mfaToken, {
+    httpOnly: true,
+    sameSite: "strict",
+    secure: cookieSecure(),
+    path: MFA_COOKIE_PATH,
+    maxAge: MFA_COOKIE_MAX_AGE,
+  });
+}
+
+export async function getPendingSignIn(): Promise<string | undefined> {
+  return (await cookies()).get(MFA_COOKIE)?.value;
+}
+
+export async function clearPendingSignIn(): Promise<void> {
+  (await cookies()).delete({ name: MFA_COOKIE, path: MFA_COOKIE_PATH });
 }
