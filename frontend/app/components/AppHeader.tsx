@@ -2,7 +2,7 @@ import Link from "next/link";
 import { signOut } from "@/app/actions/auth";
 import { SubmitButton } from "./SubmitButton";
 
-export function AppHeader({ username, current }: { username: string; current: "dashboard" | "account" }) {
+export function AppHeader({ username, current }: { username: string; current: "dashboard" | "account" | "security" }) {
   return (
     <header className="topbar">
       <div className="topbar-inner">
@@ -15,6 +15,9 @@ export function AppHeader({ username, current }: { username: string; current: "d
           </Link>
           <Link href="/account" prefetch={false} aria-current={current === "account" ? "page" : undefined}>
             Account
+          </Link>
+          <Link href="/account/security" prefetch={false} aria-current={current === "security" ? "page" : undefined}>
+            Security
           </Link>
         </nav>
         <div className="who">

@@ -47,6 +47,22 @@ export const getSessions = cache(async () => {
   return data;
 });
 
+/** Which sign-in factors the user has on (never a secret or a code). */
+export const getFactors = cache(async () => {
+  await verifySession();
+  const { data } = await renderCall((api) => api.GET("/api/auth/mfa/"));
+  if (!data) throw new Error("Could not load your sign-in factors.");
+  return data;
+});
+
+/** The user's passkeys, oldest first. */
+export const getPasskeys = cache(async () => {
+  await verifySession();
+  const { data } = await renderCall((api) => api.GET("/api/auth/passkeys/"));
+  if (!data) throw new Error("Could not load your passkeys.");
+  return data;
+});
+
 function cursorOf(url: string | null | undefined): string | undefined {
   if (!url) return undefined;
   return new URL(url).searchParams.get("cursor") ?? undefined;

@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { revokeSession, signOutEverywhere } from "@/app/actions/auth";
 import { AppHeader } from "@/app/components/AppHeader";
 import { SubmitButton } from "@/app/components/SubmitButton";
-import { getSessions, getUser } from "@/app/lib/dal";
+import { getFactors, getSessions, getUser } from "@/app/lib/dal";
 import { ChangeEmailForm } from "./ChangeEmailForm";
 import { ChangePasswordForm } from "./ChangePasswordForm";
 import { DeleteAccountForm } from "./DeleteAccountForm";
@@ -31,7 +32,7 @@ function deviceName(userAgent: string): string {
 }
 
 export default async function AccountPage() {
-  const [user, sessions] = await Promise.all([getUser(), getSessions()]);
+  const [user, sessions, factors] = await Promise.all([getUser(), getSessions(), getFactors()]);
   const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
   const fullName = [user.first_name, user.last_name].filter(Boolean).join(" ");
 
@@ -74,6 +75,30 @@ export default async function AccountPage() {
         <section className="card" aria-labelledby="password-heading">
           <h2 id="password-heading">Change password</h2>
           <ChangePasswordForm />
+        </section>
+
+        <section className="card" aria-labelledby="two-factor-heading">
+          <h2 id="two-factor-heading">Two-factor sign-in</h2>
+          <p>
+            {factors.totp || factors.passkeys ? (
+              <>
+                <span className="badge">On</span>{" "}
+                {[factors.totp && "authenticator app", factors.passkeys && `${factors.passkeys} passkey${factors.passkeys === 1 ? "" : "s"}`]
+                  .filter(Boolean)
+                  .join(", ")}
+                ; {factors.recovery_codes_left} recovery codes left.
+              </>
+            ) : (
+              <>
+                <span className="badge pending">Off</span> Only your password protects this account.
+              </>
+            )}
+          </p>
+          <p>
+            <Link href="/account/security" prefetch={false}>
+              Manage two-factor sign-in and passkeys
+            </Link>
+          </p>
         </section>
 
         <section className="card" aria-labelledby="email-heading">
