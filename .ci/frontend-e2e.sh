@@ -107,6 +107,11 @@ export REFRESH_REUSE_GRACE_SECONDS=2
 # Limits out of the tests' way, except the one the browser test checks:
 # a fourth "Resend verification email" within the hour is refused (429).
 export LOGIN_RATE_LIMIT="ip=1000/min,username=1000/15min,register=1000/h,reset=1000/h,reset_email=1000/h,password_change=1000/min,reauthenticate=1000/min,email_change=1000/h,verify_resend=3/h"
+LOGIN_RATE_LIMIT="$LOGIN_RATE_LIMIT,mfa=1000/5min,passkey_sign_in=1000/min"
+# Passkeys: the relying party is localhost (an IP address cannot be one), so
+# the passkey test opens the app at http://localhost:$WEB_PORT.
+export WEBAUTHN_RP_ID=localhost
+export WEBAUTHN_ORIGINS="http://localhost:${WEB_PORT}"
 # Mail: to the SMTP server below, sent inside the request (no task worker),
 # with links to the Next.js app.
 export EMAIL_URL="smtp://127.0.0.1:${SMTP_PORT}"

@@ -11,7 +11,14 @@ import { fileURLToPath } from "node:url";
 import ts from "typescript";
 
 /** The modules the tests in unit/ load; none may import "server-only" or Next.js. */
-const MODULES = ["app/lib/access-token.ts", "app/lib/api-errors.ts", "app/lib/config.ts", "app/lib/safe-next.ts", "app/lib/tokens.ts"];
+const MODULES = [
+  "app/lib/access-token.ts",
+  "app/lib/api-errors.ts",
+  "app/lib/config.ts",
+  "app/lib/safe-next.ts",
+  "app/lib/tokens.ts",
+  "app/lib/webauthn.ts",
+];
 
 const FRONTEND = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = process.argv[2];

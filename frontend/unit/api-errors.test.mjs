@@ -109,3 +109,41 @@ test("sign-in: wrong credentials, throttling, an unverified address, and a faili
   assert.equal(loginFailure(403, { detail: "Forbidden." }, null), UNAVAILABLE);
   assert.equal(loginFailure(502, "", null), UNAVAILABLE);
 });
+
+test("second step: a wrong code stays next to the field, an expired sign-in starts again", () => {
+  const { SIGN_IN_EXPIRED, secondFactorFailure } = load("app/lib/api-errors");
+  const wrong = { code: ["The code is wrong or has already been used."] };
+  assert.deepEqual(secondFactorFailure(400, wrong, null), { codeErrors: wrong.code, error: undefined });
+  // {"detail", "code": "mfa_token_invalid"}: `code` is the error's code here, not the field.
+  const expired = { detail: "The sign-in has expired or was already finished; sign in again.", code: "mfa_token_invalid" };
+  assert.deepEqual(secondFactorFailure(400, expired, null), { restart: true, error: expired.detail });
+  assert.deepEqual(secondFactorFailure(400, { code: "mfa_token_invalid" }, null), { restart: true, error: SIGN_IN_EXPIRED });
+  assert.deepEqual(secondFactorFailure(400, { credential: ["This passkey belongs to another account."] }, null), {
+    codeErrors: undefined,
+    error: "This passkey belongs to another account.",
+  });
+  assert.deepEqual(secondFactorFailure(429, {}, "60"), { error: "Too many attempts. Try again in 60 seconds." });
+  assert.deepEqual(secondFactorFailure(502, "", null), { error: UNAVAILABLE });
+});
+
+test("passkey sign-in: the API's reason, the wait, an unverified address", () => {
+  const { passkeySignInFailure } = load("app/lib/api-errors");
+  assert.equal(passkeySignInFailure(400, { credential: ["This passkey is not registered here."] }, null), "This passkey is not registered here.");
+  assert.equal(passkeySignInFailure(400, undefined, null), "The passkey could not be verified.");
+  assert.equal(passkeySignInFailure(429, {}, "3"), "Too many attempts. Try again in 3 seconds.");
+  const unverified = { detail: "Verify your email address first: a new link is on its way to your inbox.", code: "email_unverified" };
+  assert.equal(passkeySignInFailure(403, unverified, null), unverified.detail);
+  assert.equal(passkeySignInFailure(500, "", null), UNAVAILABLE);
+});
+
+test("factor changes: a conflict shows the API's detail, a wrong code goes next to its field", () => {
+  const { factorChangeFailure } = load("app/lib/api-errors");
+  const conflict = { detail: "An authenticator app is already on; turn it off first.", code: "totp_enabled" };
+  assert.deepEqual(factorChangeFailure(409, conflict, null), { error: conflict.detail });
+  assert.deepEqual(factorChangeFailure(400, { code: ["The code is wrong or has already been used."] }, null, ["code"]), {
+    fieldErrors: { code: ["The code is wrong or has already been used."] },
+    error: undefined,
+  });
+  assert.match(factorChangeFailure(404, { detail: "Not found." }, null).error, /no longer exists/);
+  assert.deepEqual(factorChangeFailure(429, {}, "5"), { error: "Too many attempts. Try again in 5 seconds." });
+});
