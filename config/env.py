@@ -407,6 +407,12 @@ def reset_path(value: str) -> None:
         )
 
 
+def display_name(value: str) -> None:
+    """A name shown to users: an authenticator app's issuer, a site's name."""
+    if not value.strip() or ":" in value or len(value) > 64:
+        raise ValueError("a name of 1 to 64 characters without ':'")
+
+
 def webauthn_rp_id(value: str) -> None:
     """A WebAuthn relying-party id: a domain name (never an IP address)."""
     if not is_host_name(value) or value.replace(".", "").isdigit() or ":" in value:
