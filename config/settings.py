@@ -15,8 +15,9 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from accounts import signing_keys
-from config.env import (
-    StrictEnv,
+from config.env import StrictEnv
+from config.rates import login_rate_limits
+from config.validators import (
     audience,
     display_name,
     email_address,
@@ -30,7 +31,6 @@ from config.env import (
     trusted_origin,
     webauthn_rp_id,
 )
-from config.rates import login_rate_limits
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
