@@ -130,6 +130,9 @@ class OAuth2ErrorSerializer(serializers.Serializer):
     )
     error_description = serializers.CharField()
     detail = serializers.CharField()
+    # With `mfa_required` (403): finish at /api/auth/mfa/verify/.
+    mfa_token = serializers.CharField(required=False)
+    methods = serializers.ListField(child=serializers.CharField(), required=False)
 
 
 class TokenGrantSerializer(serializers.Serializer):

@@ -15,9 +15,11 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from accounts import signing_keys
-from config.env import (
-    StrictEnv,
+from config.env import StrictEnv
+from config.rates import login_rate_limits
+from config.validators import (
     audience,
+    display_name,
     email_address,
     host,
     http_url,
@@ -29,7 +31,6 @@ from config.env import (
     trusted_origin,
     webauthn_rp_id,
 )
-from config.rates import login_rate_limits
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -379,7 +380,9 @@ if MFA_ENCRYPTION_KEY and len(MFA_ENCRYPTION_KEY) < 32:
         "MFA_ENCRYPTION_KEY", MFA_ENCRYPTION_KEY, "at least 32 characters"
     )
 # The name authenticator apps show beside the username.
-MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Django JWT API")
+MFA_TOTP_ISSUER = env.str(
+    "MFA_TOTP_ISSUER", default="Django JWT API", validate=display_name
+)
 # How long an `mfa_token` and a passkey challenge stay usable.
 MFA_CHALLENGE_SECONDS = env.int(
     "MFA_CHALLENGE_SECONDS", default=300, min_value=30, max_value=900
@@ -390,7 +393,9 @@ MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=False)
 # The relying party of passkeys: the site's domain (never an IP address), and
 # the origins of the pages that create and use them (the Next.js client).
 WEBAUTHN_RP_ID = env.str("WEBAUTHN_RP_ID", default="localhost", validate=webauthn_rp_id)
-WEBAUTHN_RP_NAME = env.str("WEBAUTHN_RP_NAME", default=MFA_TOTP_ISSUER)
+WEBAUTHN_RP_NAME = env.str(
+    "WEBAUTHN_RP_NAME", default=MFA_TOTP_ISSUER, validate=display_name
+)
 WEBAUTHN_ORIGINS = env.list(
     "WEBAUTHN_ORIGINS", default=["http://localhost:3000"], validate=origin
 )

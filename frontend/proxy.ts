@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { checkAccessToken } from "@/app/lib/access-token";
+import { checkAccessToken, checkRefreshToken } from "@/app/lib/access-token";
 import {
   ACCESS_COOKIE,
   REFRESH_COOKIE,
@@ -22,7 +22,10 @@ import {
  *    When the API signs with a published key (EdDSA, ES256, RS256; its JWK
  *    set is not empty), the access token's signature and expiry are checked
  *    here first (app/lib/access-token.ts): one that fails, say signed with a
- *    key the API has since retired, is refreshed like an expiring one.
+ *    key the API has since retired, is refreshed like an expiring one. The
+ *    refresh token is checked the same way before it goes to the API: one
+ *    that fails (a forged cookie, a retired key) would be refused there, so
+ *    it clears the cookies -> /login without asking the API.
  * 3. On /login?ended=1 (the API no longer accepts the session) drop the
  *    token cookies.
  */
@@ -50,6 +53,7 @@ export async function proxy(request: NextRequest) {
   let pair;
   const access = request.cookies.get(ACCESS_COOKIE)?.value;
   if (needsRefresh(access) || (await checkAccessToken(access)) === "invalid") {
+    if ((await checkRefreshToken(refresh)) === "invalid") return dropTokens(toLogin());
     const result = await refreshTokens(refresh);
     if (result.ok) {
       pair = result.pair;

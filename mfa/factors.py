@@ -8,21 +8,20 @@ sessions: whoever holds one of them may be the reason for the change. The
 session that made the change stays signed in.
 """
 
-from rest_framework import status
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import ValidationError
 
 from accounts.events import auth_event_log
 from accounts.models import Session
 from accounts.sessions import user_sessions_revoke
 from mfa import passkeys, recovery_codes, totp
 from mfa.challenges import challenges_of_user_void
+from mfa.errors import CodedConflict
 from mfa.models import Passkey, RecoveryCode, TOTPDevice
 
 WRONG_CODE = "The code is wrong or has already been used."
 
 
-class NoSecondFactor(APIException):
-    status_code = status.HTTP_409_CONFLICT
+class NoSecondFactor(CodedConflict):
     default_detail = "Turn on an authenticator app or add a passkey first."
     default_code = "no_second_factor"
 

@@ -42,6 +42,16 @@ from mfa.challenges import Purpose, challenge_find, challenge_issue, challenge_s
 from mfa.models import Passkey
 
 PASSKEY_REFUSED = "The passkey could not be verified."
+# What py_webauthn and base64 decoding raise for answers that are not what a
+# browser sends: each is a refusal (400), never a 500.
+_MALFORMED = (
+    WebAuthnException,
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    OverflowError,
+)
 
 
 class PasskeyRefused(ValidationError):
@@ -88,7 +98,7 @@ def passkey_register(*, user, credential: dict, name: str) -> Passkey:
             expected_origin=settings.WEBAUTHN_ORIGINS,
             require_user_verification=True,
         )
-    except (WebAuthnException, ValueError, KeyError, TypeError) as exc:
+    except _MALFORMED as exc:
         auth_event_log("passkey_registration_refused", user_id=user.pk, reason=str(exc))
         raise PasskeyRefused from exc
     try:
@@ -142,7 +152,7 @@ def passkey_authenticate(*, credential: dict) -> Passkey:
             credential_current_sign_count=passkey.sign_count,
             require_user_verification=True,
         )
-    except (WebAuthnException, ValueError, KeyError, TypeError) as exc:
+    except _MALFORMED as exc:
         _refusal_log(passkey, exc)
         raise PasskeyRefused from exc
     # Only forward: of two concurrent sign-ins with one counter value, one
@@ -195,7 +205,7 @@ def _challenge_of(credential: dict, *, purpose: str):
         client_data = parse_client_data_json(
             base64url_to_bytes(credential["response"]["clientDataJSON"])
         )
-    except (WebAuthnException, ValueError, KeyError, TypeError) as exc:
+    except _MALFORMED as exc:
         raise PasskeyRefused("The credential is malformed.") from exc
     challenge = challenge_find(purpose=purpose, value=client_data.challenge)
     if challenge is None:
@@ -207,7 +217,7 @@ def _challenge_of(credential: dict, *, purpose: str):
 def _passkey_of(credential: dict) -> Passkey:
     try:
         credential_id = base64url_to_bytes(credential["rawId"])
-    except (ValueError, KeyError, TypeError) as exc:
+    except _MALFORMED as exc:
         raise PasskeyRefused("The credential is malformed.") from exc
     passkey = (
         Passkey.objects.select_related("user")

@@ -17,11 +17,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from rest_framework import status
-from rest_framework.exceptions import APIException
 
 from accounts.events import auth_event_log
 from mfa.encryption import secret_decrypt, secret_encrypt
+from mfa.errors import CodedConflict
 from mfa.models import TOTPDevice
 
 DIGITS = 6
@@ -29,8 +28,7 @@ STEP_SECONDS = 30
 DRIFT_STEPS = 1
 
 
-class TOTPAlreadyEnabled(APIException):
-    status_code = status.HTTP_409_CONFLICT
+class TOTPAlreadyEnabled(CodedConflict):
     default_detail = "An authenticator app is already on; turn it off first."
     default_code = "totp_enabled"
 

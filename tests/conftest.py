@@ -115,3 +115,6 @@ def use_keys(settings):
         return key_set()
 
     return use
+
+
+from tests.mfa_fixtures import two_factor_user  # noqa: E402, F401

@@ -131,6 +131,16 @@ def test_deactivating_a_user_in_the_admin_signs_them_out(admin_client, user, tok
             "verified_email-INITIAL_FORMS": "0",
             "verified_email-MIN_NUM_FORMS": "0",
             "verified_email-MAX_NUM_FORMS": "1",
+            **{
+                f"{prefix}-{field}": value
+                for prefix in ("totp_device", "passkeys")
+                for field, value in (
+                    ("TOTAL_FORMS", "0"),
+                    ("INITIAL_FORMS", "0"),
+                    ("MIN_NUM_FORMS", "0"),
+                    ("MAX_NUM_FORMS", "1000"),
+                )
+            },
         }
     )
     data.pop("last_login", None)

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config import env as checks
+from config import validators as checks
 from config.env import StrictEnv, hide_credentials
 
 

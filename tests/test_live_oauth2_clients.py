@@ -12,10 +12,12 @@ import requests
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.httpx_client import OAuth2Client
 from oauthlib.oauth2 import InvalidGrantError, LegacyApplicationClient
+from oauthlib.oauth2.rfc6749.errors import CustomOAuth2Error
 from requests_oauthlib import OAuth2Session
 
 from tests.conftest import PASSWORD
 from tests.live import LiveServer, server_env
+from tests.mfa_fixtures import totp_code
 
 pytestmark = pytest.mark.live
 
@@ -258,3 +260,56 @@ def test_httpx_auth_reports_a_wrong_password_as_invalid_grant(server, account):
         client.get(f"{server.url}/users/me")
 
     assert "invalid_grant" in str(raised.value)
+
+
+@pytest.fixture(scope="module")
+def two_factor_account(server) -> dict:
+    """An account with an authenticator app on, set up through the API."""
+    credentials = {"username": "oauth2-mfa-user", "password": PASSWORD}
+    assert server.post("/api/auth/register/", credentials).status == 201
+    access = server.post("/api/auth/token/", credentials).body["access"]
+    secret = server.post("/api/auth/mfa/totp/setup/", token=access).body["secret"]
+    confirm = server.post(
+        "/api/auth/mfa/totp/confirm/",
+        {"code": totp_code(secret, steps_from_now=-1)},
+        token=access,
+    )
+    assert confirm.status == 200
+    return {**credentials, "secret": secret}
+
+
+def test_authlib_raises_mfa_required_and_stores_no_token(server, two_factor_account):
+    credentials = {k: two_factor_account[k] for k in ("username", "password")}
+    with authlib_client(server) as client, pytest.raises(OAuthError) as raised:
+        client.fetch_token(**credentials)
+
+    assert raised.value.error == "mfa_required"
+    assert client.token is None
+
+
+def test_requests_oauthlib_raises_for_mfa_required_and_the_body_finishes_the_sign_in(
+    server, two_factor_account, insecure_transport
+):
+    with pytest.raises(CustomOAuth2Error) as raised:
+        requests_session().fetch_token(
+            token_url=f"{server.url}/token",
+            username=two_factor_account["username"],
+            password=two_factor_account["password"],
+        )
+    assert raised.value.error == "mfa_required"
+
+    # The client reads the mfa_token from the error's body and finishes.
+    answer = requests.post(
+        f"{server.url}/token",
+        data={k: two_factor_account[k] for k in ("username", "password")},
+        timeout=10,
+    ).json()
+    tokens = server.post(
+        "/api/auth/mfa/verify/",
+        {
+            "mfa_token": answer["mfa_token"],
+            "code": totp_code(two_factor_account["secret"]),
+        },
+    )
+    assert tokens.status == 200
+    assert server.get("/api/users/me/", token=tokens.body["access"]).status == 200

@@ -15,6 +15,8 @@ DEFAULTS = {
     "reauthenticate": (5, 60),
     "verify_resend": (3, 3600),
     "email_change": (5, 3600),
+    "mfa": (5, 300),
+    "passkey_sign_in": (30, 60),
 }
 
 

@@ -65,8 +65,14 @@ def test_schema_describes_token_bodies_and_bearer_security(schema):
     components = schema["components"]
     login = schema["paths"]["/api/auth/token/"]["post"]
     response_ref = login["responses"]["200"]["content"]["application/json"]["schema"]
-    pair = components["schemas"][response_ref["$ref"].rsplit("/", 1)[1]]
+    result = components["schemas"][response_ref["$ref"].rsplit("/", 1)[1]]
+    # Tokens, or the second step of a user with a second factor.
+    pair, second_step = (
+        components["schemas"][choice["$ref"].rsplit("/", 1)[1]]
+        for choice in result["oneOf"]
+    )
     assert set(pair["properties"]) == {"access", "refresh"}
+    assert set(second_step["properties"]) == {"mfa_required", "mfa_token", "methods"}
     assert components["securitySchemes"]["jwtAuth"]["scheme"] == "bearer"
     flow = components["securitySchemes"]["oauth2PasswordFlow"]["flows"]["password"]
     assert flow["tokenUrl"] == "/token"

@@ -146,6 +146,15 @@ BAD_VALUES = [
     ("JWT_ISSUER", "https://api.example.com?tenant=1"),
     ("JWT_AUDIENCE", "api, web"),
     ("JWT_AUDIENCE", ""),
+    ("MFA_ENCRYPTION_KEY", "too-short"),
+    ("MFA_TOTP_ISSUER", "Acme: Sign-in"),
+    ("MFA_CHALLENGE_SECONDS", "5"),
+    ("MFA_REQUIRED_FOR_STAFF", "for admins"),
+    ("WEBAUTHN_RP_ID", "127.0.0.1"),
+    ("WEBAUTHN_RP_ID", "https://example.com"),
+    ("WEBAUTHN_RP_NAME", ""),
+    ("WEBAUTHN_ORIGINS", "http://localhost:3000/"),
+    ("WEBAUTHN_ORIGINS", "https://evil.example"),
 ]
 SETTINGS_VARIABLES = {variable for variable, _ in BAD_VALUES}
 SECRET = "hunter2-never-shown"

@@ -1,11 +1,11 @@
-// proxy.ts's check of the access token against the API's JWK set
+// proxy.ts's check of the access and refresh tokens against the API's JWK set
 // (app/lib/access-token.ts), with a fake /.well-known/jwks.json.
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, test } from "node:test";
 import { SignJWT, exportJWK, generateKeyPair } from "jose";
 import { load } from "./build.mjs";
 
-const { checkAccessToken } = load("app/lib/access-token");
+const { checkAccessToken, checkRefreshToken } = load("app/lib/access-token");
 
 async function signingKey(kid, alg = "EdDSA") {
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
@@ -117,4 +117,33 @@ test("the issuer and audience are required when JWT_ISSUER and JWT_AUDIENCE are 
     delete process.env.JWT_ISSUER;
     delete process.env.JWT_AUDIENCE;
   }
+});
+
+test("a refresh token is checked the same way, and must be a refresh token", async () => {
+  const key = await signingKey("k1");
+  const stranger = await signingKey("k2");
+  fakeApi([key]);
+  const refresh = (signer, options) => sign(signer, { token_type: "refresh" }, options);
+
+  assert.equal(await checkRefreshToken(await refresh(key)), "valid");
+  const refused = {
+    expired: await refresh(key, { expiresIn: "-1m" }),
+    "another key, its own kid": await refresh(stranger),
+    "another key, our kid": await refresh(stranger, { kid: "k1" }),
+    "an access token": await sign(key),
+    garbage: "not-a-jwt",
+    missing: undefined,
+  };
+  for (const [name, token] of Object.entries(refused)) {
+    assert.equal(await checkRefreshToken(token), "invalid", name);
+  }
+});
+
+test("with HS256 or no key set, a refresh token is left to the API", async () => {
+  const key = await signingKey("k1");
+  fakeApi([]);
+  assert.equal(await checkRefreshToken(await sign(key, { token_type: "refresh" })), "unchecked");
+
+  fakeApi([key], { down: true });
+  assert.equal(await checkRefreshToken(await sign(key, { token_type: "refresh" })), "unavailable");
 });

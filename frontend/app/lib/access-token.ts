@@ -1,11 +1,12 @@
-// Checks the access token's signature and expiry against the API's published
-// keys, for proxy.ts, before a protected page renders. Imported by proxy.ts,
-// so no "server-only" marker; nothing here reaches the browser bundle.
+// Checks a token's signature and expiry against the API's published keys, for
+// proxy.ts, before a protected page renders: the access token, and the refresh
+// token before it is sent to the API. Imported by proxy.ts, so no
+// "server-only" marker; nothing here reaches the browser bundle.
 import { createRemoteJWKSet, errors, jwtVerify } from "jose";
 import { apiBaseUrl } from "./config";
 
 /**
- * - "valid": signed by a key the API publishes, not expired, an access token;
+ * - "valid": signed by a key the API publishes, not expired, of the type asked for;
  * - "invalid": anything else (another key, a retired key, expired, forged);
  * - "unchecked": the API publishes no key (HS256: only the API can check);
  * - "unavailable": the keys could not be fetched; the API decides later.
@@ -49,7 +50,24 @@ function keySet(): RemoteKeySet {
  * `kid`). Optimistic, like the rest of proxy.ts: the API still checks the
  * session on every call, which is what makes a revoked session fail.
  */
-export async function checkAccessToken(token: string | undefined): Promise<AccessTokenCheck> {
+export function checkAccessToken(token: string | undefined): Promise<AccessTokenCheck> {
+  return checkToken(token, "access");
+}
+
+/**
+ * Check a refresh token the same way, before proxy.ts sends it to the API.
+ * The API signs both tokens with the same keys and claims, so one that is
+ * "invalid" here (another key, a key no longer published, expired, another
+ * issuer or audience, not a refresh token) would be refused there too: the
+ * browser goes to /login without that round trip. A key the API signs with
+ * before publishing it (skipping step 1 of a rotation, docs/keys.md) fails
+ * here until this process fetches the set again, at most COOLDOWN_MS later.
+ */
+export function checkRefreshToken(token: string | undefined): Promise<AccessTokenCheck> {
+  return checkToken(token, "refresh");
+}
+
+async function checkToken(token: string | undefined, tokenType: "access" | "refresh"): Promise<AccessTokenCheck> {
   if (!token) return "invalid";
   const keys = keySet();
   try {
@@ -60,7 +78,7 @@ export async function checkAccessToken(token: string | undefined): Promise<Acces
   if (!keys.jwks()?.keys.length) return "unchecked";
   try {
     const { payload } = await jwtVerify(token, keys, { algorithms: ALGORITHMS, ...expectedClaims() });
-    return payload.token_type === "access" ? "valid" : "invalid";
+    return payload.token_type === tokenType ? "valid" : "invalid";
   } catch (error) {
     if (error instanceof errors.JWKSTimeout || isFetchFailure(error)) return "unavailable";
     return "invalid";
