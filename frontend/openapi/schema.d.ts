@@ -835,6 +835,8 @@ export interface components {
             error: components["schemas"]["ErrorEnum"];
             error_description: string;
             detail: string;
+            mfa_token?: string;
+            methods?: string[];
         };
         PaginatedItemList: {
             /**
