@@ -91,7 +91,7 @@ async function refusedAtDashboard(access, refresh) {
   const requests = await apiRequestsDuring(async () => {
     await page.goto(`${WEB}/dashboard`);
     await atPath(page, "/login?next=%2Fdashboard");
-    await page.getByRole("button", { name: "Sign in" }).waitFor();
+    await page.getByRole("button", { name: "Sign in", exact: true }).waitFor();
   });
   assert.deepEqual(await tokenCookies(context), { access: undefined, refresh: undefined }, "cookies not dropped");
   await context.close();
@@ -109,7 +109,7 @@ test("the API publishes one EdDSA key and signs with it; a genuine session asks 
   await page.goto(`${WEB}/login`);
   await page.getByLabel("Username").fill(username);
   await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await atPath(page, "/dashboard");
 
   // A full page load: the proxy checks the token, fetching the key set if it

@@ -1,6 +1,6 @@
 "use client";
 
-import { startTransition, useActionState, useState } from "react";
+import { useActionState, useState, useTransition } from "react";
 import { login, passkeySignInOptions, type LoginState } from "@/app/actions/auth";
 import { FieldErrors } from "@/app/components/FieldErrors";
 import { SubmitButton } from "@/app/components/SubmitButton";
@@ -19,12 +19,15 @@ export function LoginForm({ next, username }: { next: string; username?: string 
   const [state, action] = useActionState<LoginState, FormData>(login, { username });
   /** What the browser's passkey ceremony said; cleared whenever the form is sent again. */
   const [ceremonyError, setCeremonyError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const [asking, setAsking] = useState(false);
+  /** True while `login` checks the passkey's answer (until the redirect, on success). */
+  const [checking, startTransition] = useTransition();
+  const busy = asking || checking;
 
   /** Get a passkey's signature of a fresh challenge and send it with `fields` to `login`. */
   async function passkeyStep(fields: Record<string, string>) {
     setCeremonyError(undefined);
-    setBusy(true);
+    setAsking(true);
     try {
       const challenge = await passkeySignInOptions();
       if ("error" in challenge) return setCeremonyError(challenge.error);
@@ -38,7 +41,7 @@ export function LoginForm({ next, username }: { next: string; username?: string 
     } catch {
       setCeremonyError("The server is not reachable right now. Please try again in a moment.");
     } finally {
-      setBusy(false);
+      setAsking(false);
     }
   }
 
@@ -72,7 +75,7 @@ export function LoginForm({ next, username }: { next: string; username?: string 
         {alert}
         <label className="field">
           <span>Username</span>
-          <input name="username" autoComplete="username webauthn" required defaultValue={state.username} />
+          <input name="username" autoComplete="username" required defaultValue={state.username} />
         </label>
         <label className="field">
           <span>Password</span>
