@@ -251,8 +251,10 @@ def session_reauthenticate(*, session_id: uuid.UUID) -> None:
 
 def session_is_fresh(*, session_id: uuid.UUID) -> bool:
     """
-    True when the session's password was proved within REAUTH_SECONDS: at
-    sign-in or by re-authenticating.
+    True when the session's user proved who they are within REAUTH_SECONDS:
+    at sign-in (with a password, with or without a second factor, or with a
+    passkey alone, which is possession and user verification) or by
+    re-authenticating with their password.
     """
     session = (
         Session.objects.filter(pk=session_id)
