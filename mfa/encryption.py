@@ -6,7 +6,8 @@ The key is derived (HKDF-SHA256) from MFA_ENCRYPTION_KEY, or from
 DJANGO_SECRET_KEY when that is unset (then Django's SECRET_KEY_FALLBACKS
 still decrypt, so rotating the secret key keeps authenticator apps working).
 A dedicated key lets DJANGO_SECRET_KEY be rotated without keeping the old
-one around for this.
+one around for this. The same keys key the recovery codes' hashes
+(mfa/recovery_codes.py), so they survive a rotation as the app does.
 """
 
 import base64
@@ -32,11 +33,15 @@ def secret_decrypt(ciphertext: bytes) -> bytes:
         raise SecretUndecryptable from exc
 
 
+def mfa_keys() -> list[str]:
+    """The key that protects second-factor secrets, then those that used to."""
+    if settings.MFA_ENCRYPTION_KEY:
+        return [settings.MFA_ENCRYPTION_KEY]
+    return [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+
+
 def _fernet() -> MultiFernet:
-    keys = [settings.MFA_ENCRYPTION_KEY or settings.SECRET_KEY]
-    if not settings.MFA_ENCRYPTION_KEY:
-        keys += list(settings.SECRET_KEY_FALLBACKS)
-    return MultiFernet([Fernet(_derive(key)) for key in keys])
+    return MultiFernet([Fernet(_derive(key)) for key in mfa_keys()])
 
 
 def _derive(key: str) -> bytes:
