@@ -6,7 +6,9 @@ The key is derived (HKDF-SHA256) from MFA_ENCRYPTION_KEY, or from
 DJANGO_SECRET_KEY when that is unset (then Django's SECRET_KEY_FALLBACKS
 still decrypt, so rotating the secret key keeps authenticator apps working).
 A dedicated key lets DJANGO_SECRET_KEY be rotated without keeping the old
-one around for this.
+one around for this (for secrets stored once the key was set). The same
+keys key the recovery codes' hashes (mfa/recovery_codes.py), so they survive
+a rotation as the app does.
 """
 
 import base64
@@ -32,11 +34,21 @@ def secret_decrypt(ciphertext: bytes) -> bytes:
         raise SecretUndecryptable from exc
 
 
+def mfa_keys() -> list[str]:
+    """
+    The key that protects second-factor secrets, then those that may have.
+
+    The secret keys follow a dedicated key: secrets stored before it was
+    set are still read, so setting it on a site with users locks no one out.
+    """
+    secret_keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    if settings.MFA_ENCRYPTION_KEY:
+        return [settings.MFA_ENCRYPTION_KEY, *secret_keys]
+    return secret_keys
+
+
 def _fernet() -> MultiFernet:
-    keys = [settings.MFA_ENCRYPTION_KEY or settings.SECRET_KEY]
-    if not settings.MFA_ENCRYPTION_KEY:
-        keys += list(settings.SECRET_KEY_FALLBACKS)
-    return MultiFernet([Fernet(_derive(key)) for key in keys])
+    return MultiFernet([Fernet(_derive(key)) for key in mfa_keys()])
 
 
 def _derive(key: str) -> bytes:

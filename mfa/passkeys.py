@@ -43,7 +43,9 @@ from mfa.models import Passkey
 
 PASSKEY_REFUSED = "The passkey could not be verified."
 # What py_webauthn and base64 decoding raise for answers that are not what a
-# browser sends: each is a refusal (400), never a 500.
+# browser sends: each is a refusal (400), never a 500. RecursionError: the
+# json module's answer to a deeply nested clientDataJSON, which py_webauthn
+# parses and config/parsers.py never sees (it is inside the base64).
 _MALFORMED = (
     WebAuthnException,
     ValueError,
@@ -51,6 +53,7 @@ _MALFORMED = (
     TypeError,
     AttributeError,
     OverflowError,
+    RecursionError,
 )
 
 

@@ -4,9 +4,10 @@ passkey is lost, shown once when made and stored only as keyed hashes.
 
 A code is 10 characters from a 32-letter alphabet without look-alikes
 (50 bits): too many to guess under the second-factor limit, so a fast keyed
-hash (HMAC-SHA256 with the secret key) is enough, and a code is found by
-its hash with one indexed query. Spending one is a conditional UPDATE: two
-requests with the same code cannot both succeed.
+hash (HMAC-SHA256 with mfa/encryption.py's key, so that the codes outlive a
+rotation of DJANGO_SECRET_KEY as TOTP secrets do) is enough, and a code is
+found by its hash with one indexed query. Spending one is a conditional
+UPDATE: two requests with the same code cannot both succeed.
 """
 
 import secrets
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from accounts.events import auth_event_log
+from mfa.encryption import mfa_keys
 from mfa.models import RecoveryCode
 
 COUNT = 10
@@ -29,7 +31,8 @@ def recovery_codes_replace(*, user) -> list[str]:
     with transaction.atomic():
         RecoveryCode.objects.filter(user=user).delete()
         RecoveryCode.objects.bulk_create(
-            RecoveryCode(user=user, code_hash=_code_hash(code)) for code in codes
+            RecoveryCode(user=user, code_hash=_code_hash(code, key=mfa_keys()[0]))
+            for code in codes
         )
     auth_event_log("recovery_codes_created", user_id=user.pk)
     return [_code_display(code) for code in codes]
@@ -40,8 +43,9 @@ def recovery_code_spend(*, user, code: str) -> bool:
     normalized = _code_normalize(code)
     if len(normalized) != LENGTH:
         return False
+    hashes = [_code_hash(normalized, key=key) for key in mfa_keys()]
     spent = RecoveryCode.objects.filter(
-        user=user, code_hash=_code_hash(normalized), used_at__isnull=True
+        user=user, code_hash__in=hashes, used_at__isnull=True
     ).update(used_at=timezone.now())
     if spent:
         auth_event_log(
@@ -71,5 +75,7 @@ def _code_normalize(code: str) -> str:
     return "".join(ch for ch in str(code).lower() if ch.isalnum() and ch.isascii())
 
 
-def _code_hash(normalized: str) -> str:
-    return salted_hmac("mfa.recovery_code", normalized, algorithm="sha256").hexdigest()
+def _code_hash(normalized: str, *, key: str) -> str:
+    return salted_hmac(
+        "mfa.recovery_code", normalized, secret=key, algorithm="sha256"
+    ).hexdigest()

@@ -75,20 +75,19 @@ def second_factor_verify(
     challenge = _sign_in_challenge(mfa_token)
     user = challenge.user
     attempt = second_factor_attempt_start(user=user)
+    if credential is not None:
+        # Not in the transaction below, which a refusal rolls back: a
+        # passkey's challenge is spent whatever the outcome, so an assertion
+        # refused here cannot be replayed at /api/auth/passkeys/login/.
+        passkey = passkeys.passkey_authenticate(credential=credential)
+        if passkey.user_id != user.pk:
+            raise passkeys.PasskeyRefused("This passkey belongs to another account.")
+        amr = ["pwd", passkeys.amr_of(passkey), "mfa"]
     with transaction.atomic():
-        if credential is not None:
-            passkey = passkeys.passkey_authenticate(credential=credential)
-            if passkey.user_id != user.pk:
-                raise passkeys.PasskeyRefused(
-                    "This passkey belongs to another account."
-                )
-            amr = ["pwd", passkeys.amr_of(passkey), "mfa"]
-        elif totp.totp_verify(
-            user=user, code=code
-        ) or recovery_codes.recovery_code_spend(user=user, code=code):
+        if credential is None:
+            if not _code_accept(user=user, code=code):
+                raise ValidationError({"code": [WRONG_CODE]}, code="wrong_code")
             amr = ["pwd", "otp", "mfa"]
-        else:
-            raise ValidationError({"code": [WRONG_CODE]}, code="wrong_code")
         if not challenge_spend(challenge):
             raise MfaTokenInvalid
     attempt.succeeded()

@@ -92,10 +92,6 @@ def totp_disable(*, user) -> bool:
     return bool(deleted)
 
 
-def pending_device_exists(user) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed_at__isnull=True).exists()
-
-
 def _code_accept(device: TOTPDevice, code: str) -> bool:
     code = (code or "").strip().replace(" ", "")
     if len(code) != DIGITS or not code.isascii() or not code.isdigit():

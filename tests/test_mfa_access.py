@@ -8,8 +8,10 @@ import time
 
 import pytest
 from django.urls import reverse
+from webauthn.helpers import bytes_to_base64url
 
 from mfa.models import TOTPDevice
+from tests.conftest import PASSWORD
 from tests.helpers import bearer, claims_of, sign, tampered
 
 pytestmark = pytest.mark.django_db
@@ -85,4 +87,27 @@ def test_malformed_json_is_a_400(auth_client, name):
     response = auth_client.post(
         reverse(name), "{not json", content_type="application/json"
     )
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "name", ["mfa:verify", "mfa:passkey-login", "mfa:passkey-register"]
+)
+def test_a_deeply_nested_client_data_json_is_a_400(
+    auth_client, api_client, two_factor_user, name
+):
+    """
+    The JSON inside the credential's base64 is parsed by py_webauthn, where
+    Python's json module raises RecursionError on deep nesting.
+    """
+    mfa_token = api_client.post(
+        reverse("accounts:token-obtain"), {"username": "john", "password": PASSWORD}
+    ).json()["mfa_token"]
+    nested = bytes_to_base64url(b"[" * 100_000)
+    credential = {"id": "AA", "rawId": "AA", "response": {"clientDataJSON": nested}}
+
+    response = auth_client.post(
+        reverse(name), {"mfa_token": mfa_token, "credential": credential}
+    )
+
     assert response.status_code == 400

@@ -272,6 +272,38 @@ class TestAsSecondFactor:
             user=passkey_user, amr__contains="mfa"
         ).exists()
 
+    def test_an_assertion_refused_as_second_factor_cannot_be_replayed(
+        self, passkey_user, other_user
+    ):
+        """
+        The challenge is spent whatever the outcome, on this path too: an
+        assertion that reached the server and was refused (here, another
+        account's passkey) signs nobody in afterwards.
+        """
+        from accounts.sessions import session_open
+
+        mallory = APIClient()
+        mallory.credentials(
+            HTTP_AUTHORIZATION=f"Bearer {session_open(user=other_user)['access']}"
+        )
+        mallory_key = SoftwareAuthenticator()
+        assert register(mallory, mallory_key).status_code == 201
+        client = APIClient()
+        first = client.post(
+            reverse("accounts:token-obtain"), {"username": "john", "password": PASSWORD}
+        ).json()
+        assertion = mallory_key.get(client.post(LOGIN_OPTIONS_URL).json())
+        refused = client.post(
+            reverse("mfa:verify"),
+            {"mfa_token": first["mfa_token"], "credential": assertion},
+        )
+
+        replay = APIClient().post(LOGIN_URL, {"credential": assertion})
+
+        assert refused.status_code == 400
+        assert replay.status_code == 400
+        assert not Session.objects.filter(amr__contains="hwk").exists()
+
 
 class TestManaging:
     def test_the_list_shows_my_passkeys_only(

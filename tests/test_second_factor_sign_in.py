@@ -275,6 +275,55 @@ class TestRecoveryCodes:
         )
         assert recovery_code_spend(user=user, code=new[0])
 
+    @pytest.mark.parametrize(
+        "rotation",
+        [
+            {"SECRET_KEY_FALLBACKS": ["old-secret-key-" * 4]},
+            {"MFA_ENCRYPTION_KEY": "a-dedicated-mfa-key-" * 2},
+        ],
+        ids=["old key in fallbacks", "dedicated mfa key"],
+    )
+    def test_recovery_codes_outlive_a_rotation_of_the_secret_key(
+        self, settings, user, rotation
+    ):
+        """
+        Recovery codes are what is left when the app is lost: rotating
+        DJANGO_SECRET_KEY the way TOTP secrets survive it keeps them too.
+        """
+        from mfa.recovery_codes import recovery_code_spend
+        from mfa.totp import totp_verify
+        from tests.mfa_fixtures import totp_turn_on
+
+        settings.SECRET_KEY = "old-secret-key-" * 4
+        settings.MFA_ENCRYPTION_KEY = rotation.get("MFA_ENCRYPTION_KEY", "")
+        john = totp_turn_on(user)
+
+        settings.SECRET_KEY = "new-secret-key-" * 4
+        settings.SECRET_KEY_FALLBACKS = rotation.get("SECRET_KEY_FALLBACKS", [])
+
+        assert totp_verify(user=user, code=john.code())
+        assert recovery_code_spend(user=user, code=john.recovery_codes[0])
+
+    def test_a_dedicated_key_set_after_sign_ups_keeps_apps_and_codes_working(
+        self, api_client, two_factor_user, settings
+    ):
+        """
+        docs/mfa.md advises setting MFA_ENCRYPTION_KEY; on a deployment with
+        users it must not make every second step a 500.
+        """
+        from mfa.recovery_codes import recovery_code_spend
+
+        settings.MFA_ENCRYPTION_KEY = "a-dedicated-mfa-key-" * 2
+
+        response = api_client.post(
+            VERIFY_URL,
+            {"mfa_token": mfa_token(api_client), "code": two_factor_user.code()},
+        )
+
+        assert response.status_code == 200
+        code = two_factor_user.recovery_codes[0]
+        assert recovery_code_spend(user=two_factor_user.user, code=code)
+
     def test_new_recovery_codes_need_a_factor(self, auth_client):
         response = auth_client.post(reverse("mfa:recovery-codes"))
         assert response.status_code == 409
