@@ -13,6 +13,7 @@ from accounts.passwords import password_verify
 from accounts.sessions import SESSION_CLAIM
 from accounts.usernames import username_normalize, username_taken
 from accounts.users import USERNAME_TAKEN
+from mfa.reauthentication import identity_reprove
 
 User = get_user_model()
 
@@ -148,13 +149,27 @@ class PasswordChangeSerializer(serializers.Serializer):
 
 
 class ReauthenticateSerializer(serializers.Serializer):
-    password = PasswordField(trim_whitespace=False)
+    """
+    The password; with two-factor sign-in on, the password and a `code`, or
+    a passkey's assertion (`credential`) alone (mfa/reauthentication.py).
+    """
 
-    def validate_password(self, value):
+    password = PasswordField(trim_whitespace=False, required=False)
+    code = serializers.CharField(
+        max_length=32, required=False, help_text="TOTP or recovery code"
+    )
+    credential = serializers.DictField(
+        required=False, help_text="PublicKeyCredential.toJSON() of an assertion"
+    )
+
+    def validate(self, attrs):
+        if "credential" not in attrs and "password" not in attrs:
+            raise serializers.ValidationError(
+                {"password": ["This field is required."]}, code="required"
+            )
         request = self.context["request"]
-        if not password_verify(request=request, user=request.user, password=value):
-            raise serializers.ValidationError("The password is not correct.")
-        return value
+        identity_reprove(request=request, user=request.user, **attrs)
+        return attrs
 
 
 class EmailKeySerializer(serializers.Serializer):
