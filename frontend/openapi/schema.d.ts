@@ -910,8 +910,18 @@ export interface components {
             first_name?: string;
             last_name?: string;
         };
+        /**
+         * @description The password; with two-factor sign-in on, the password and a `code`, or
+         *     a passkey's assertion (`credential`) alone (mfa/reauthentication.py).
+         */
         ReauthenticateRequest: {
-            password: string;
+            password?: string;
+            /** @description TOTP or recovery code */
+            code?: string;
+            /** @description PublicKeyCredential.toJSON() of an assertion */
+            credential?: {
+                [key: string]: unknown;
+            };
         };
         RecoveryCodes: {
             /** @description Shown once. */
@@ -2343,7 +2353,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["ReauthenticateRequest"];
             };
