@@ -15,6 +15,7 @@ const MODULES = [
   "app/lib/access-token.ts",
   "app/lib/api-errors.ts",
   "app/lib/config.ts",
+  "app/lib/reauth-answer.ts",
   "app/lib/safe-next.ts",
   "app/lib/tokens.ts",
   "app/lib/webauthn.ts",

@@ -7,7 +7,7 @@ import { load } from "./build.mjs";
 
 const {
   PASSKEY_NOT_ALLOWED, PASSKEYS_UNSUPPORTED, base64urlToBuffer, bufferToBase64url, ceremonyFailure, creationOptions,
-  credentialJSON, passkeyGet, requestOptions,
+  credentialFromJSON, credentialJSON, MAX_CREDENTIAL_LENGTH, passkeyGet, requestOptions,
 } = load("app/lib/webauthn");
 
 const bytes = (buffer) => [...new Uint8Array(buffer)];
@@ -86,4 +86,14 @@ test("the browser's refusals become messages; NotAllowedError (cancelled, or no 
 test("without WebAuthn in the browser, a ceremony says so instead of throwing", async () => {
   assert.equal(globalThis.PublicKeyCredential, undefined);
   assert.deepEqual(await passkeyGet({ challenge: "AAEC" }), { error: PASSKEYS_UNSUPPORTED });
+});
+
+test("a credential sent as a form field is read back only when it is a JSON object of a sensible size", () => {
+  const credential = { id: "AQI", rawId: "AQI", type: "public-key", response: { clientDataJSON: "ew" } };
+  assert.deepEqual(credentialFromJSON(JSON.stringify(credential)), credential);
+  for (const raw of [undefined, null, "", "not json", "[1, 2]", "null", "42", '"text"', { id: "AQI" }]) {
+    assert.equal(credentialFromJSON(raw), undefined, JSON.stringify(raw));
+  }
+  const huge = JSON.stringify({ id: "x".repeat(MAX_CREDENTIAL_LENGTH) });
+  assert.equal(credentialFromJSON(huge), undefined);
 });

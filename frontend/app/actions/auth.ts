@@ -22,7 +22,7 @@ import {
   setPendingSignIn,
   setTokens,
 } from "@/app/lib/session";
-import type { RequestOptionsJSON } from "@/app/lib/webauthn";
+import { credentialFromJSON, type RequestOptionsJSON } from "@/app/lib/webauthn";
 
 export type SignInMethod = "totp" | "recovery_code" | "webauthn";
 const SIGN_IN_METHODS: readonly SignInMethod[] = ["totp", "recovery_code", "webauthn"];
@@ -35,9 +35,6 @@ export type LoginState = {
 };
 
 export type RegisterState = RegisterFailure & { values?: { username: string; email: string } };
-
-/** A passkey's JSON (PublicKeyCredential.toJSON()) is about 1 kB; anything far larger is not one. */
-const MAX_CREDENTIAL_LENGTH = 64 * 1024;
 
 /**
  * The sign-in form, by its `intent`:
@@ -151,19 +148,13 @@ async function signInWithPasskey(prev: LoginState, formData: FormData, next: str
 
 /** The `credential` field: a passkey's JSON, as an object, or undefined. */
 function credentialOf(formData: FormData): Record<string, unknown> | undefined {
-  const raw = formData.get("credential");
-  if (typeof raw !== "string" || raw.length > MAX_CREDENTIAL_LENGTH) return undefined;
-  try {
-    const value: unknown = JSON.parse(raw);
-    return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
+  return credentialFromJSON(formData.get("credential"));
 }
 
 /**
  * A challenge for navigator.credentials.get(), for signing in with a passkey
- * (alone, or as the second step). No secret: the browser needs it as it is.
+ * (alone, or as the second step) and for re-authenticating with one
+ * (app/components/ReauthFields.tsx). No secret: the browser needs it as it is.
  */
 export async function passkeySignInOptions(): Promise<{ options: RequestOptionsJSON } | { error: string }> {
   let result;

@@ -10,18 +10,20 @@ import {
   linkFailure,
   type FormFailure,
 } from "@/app/lib/api-errors";
-import { freshCall } from "@/app/lib/reauth";
+import { freshCall, type ReauthMethods } from "@/app/lib/reauth";
 import type { Api } from "@/app/lib/tokens";
 
 export type LinkResult = { ok: true } | { ok: false; error: string };
 
 export type ResendState = { message?: string; error?: string; sentAt?: number };
 
-export type ChangeEmailState = FormFailure<"new_email" | "password"> & {
+export type ChangeEmailState = FormFailure<"new_email" | "password" | "code"> & {
   /** The address asked for, kept while the password is asked. */
   newEmail?: string;
-  /** The API wants the password again before it mails the new address. */
+  /** The API wants the password (and a code, or a passkey) again before it mails the new address. */
   needsPassword?: boolean;
+  /** What the prompt offers besides the password. */
+  methods?: ReauthMethods;
   /** The API's answer once the link is on its way to the new address. */
   sent?: string;
 };
@@ -75,18 +77,21 @@ export async function resendVerification(_prev: ResendState): Promise<ResendStat
 
 /**
  * Ask to move the account to another address. When the API wants the
- * password again (403 `reauthentication_required`), the form asks for it;
- * submitted with it, this re-authenticates first and asks again. Cancel
+ * password again (403 `reauthentication_required`), the form asks for it
+ * (with two-factor sign-in on, and a code, or a passkey instead); submitted
+ * with the answer, this re-authenticates first and asks again. Cancel
  * (`intent=cancel`) goes back to the address, as typed.
  */
 export async function changeEmail(_prev: ChangeEmailState, formData: FormData): Promise<ChangeEmailState> {
   const newEmail = String(formData.get("new_email") ?? "").trim();
   if (formData.get("intent") === "cancel") return { newEmail };
   if (!newEmail) return { fieldErrors: { new_email: ["Enter the new email address."] } };
-  const fresh = await freshCall(formData.get("password"), (api) =>
+  const fresh = await freshCall(formData, (api) =>
     api.POST("/api/auth/email/change/", { body: { new_email: newEmail } }),
   );
-  if (!fresh.ok) return { fieldErrors: fresh.fieldErrors, error: fresh.error, newEmail, needsPassword: true };
+  if (!fresh.ok) {
+    return { fieldErrors: fresh.fieldErrors, error: fresh.error, methods: fresh.methods, newEmail, needsPassword: true };
+  }
   const { data, error, response } = fresh.result;
   if (response.status === 202) {
     return { sent: detailOf(data) ?? "Check your new inbox for a link to confirm the change.", newEmail };

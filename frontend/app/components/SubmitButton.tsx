@@ -9,6 +9,7 @@ export function SubmitButton({
   className = "button",
   name,
   value,
+  ref,
 }: {
   children: React.ReactNode;
   pendingText?: string;
@@ -16,10 +17,12 @@ export function SubmitButton({
   /** Sent with the form when this button submits it (e.g. which step of a form). */
   name?: string;
   value?: string;
+  /** The button itself, e.g. to submit the form with it (form.requestSubmit(button)). */
+  ref?: React.Ref<HTMLButtonElement>;
 }) {
   const { pending } = useFormStatus();
   return (
-    <button type="submit" className={className} disabled={pending} aria-disabled={pending} name={name} value={value}>
+    <button ref={ref} type="submit" className={className} disabled={pending} aria-disabled={pending} name={name} value={value}>
       {pending && pendingText ? pendingText : children}
     </button>
   );

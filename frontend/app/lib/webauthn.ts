@@ -89,6 +89,24 @@ export function credentialJSON(credential: PublicKeyCredential): CredentialJSON 
   };
 }
 
+/** A passkey's JSON (PublicKeyCredential.toJSON()) is about 1 kB; anything far larger is not one. */
+export const MAX_CREDENTIAL_LENGTH = 64 * 1024;
+
+/**
+ * A credential sent as a form field (JSON text), as the object the API
+ * takes; undefined unless it is a JSON object of a sensible size. For the
+ * Server Actions, which get it from the browser.
+ */
+export function credentialFromJSON(raw: unknown): CredentialJSON | undefined {
+  if (typeof raw !== "string" || !raw || raw.length > MAX_CREDENTIAL_LENGTH) return undefined;
+  try {
+    const value: unknown = JSON.parse(raw);
+    return value && typeof value === "object" && !Array.isArray(value) ? (value as CredentialJSON) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export const PASSKEYS_UNSUPPORTED = "This browser does not support passkeys.";
 export const PASSKEY_NOT_ALLOWED =
   "The passkey was not used: the request was cancelled or timed out, or your device could not verify you.";

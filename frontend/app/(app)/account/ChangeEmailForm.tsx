@@ -8,8 +8,8 @@ import { SubmitButton } from "@/app/components/SubmitButton";
 
 /**
  * New address first; when the API wants the password again, the same form
- * asks for it (the address stays as typed) and the action re-authenticates,
- * then asks again.
+ * shows the prompt (the address stays as typed) and the action
+ * re-authenticates, then asks again.
  */
 export function ChangeEmailForm() {
   const [state, action] = useActionState<ChangeEmailState, FormData>(changeEmail, {});
@@ -44,8 +44,9 @@ export function ChangeEmailForm() {
       {asking ? (
         <ReauthFields
           reason="To change the address of your account, enter your password again."
-          errorsId="email-password-errors"
-          errors={errors.password}
+          idPrefix="email"
+          methods={state.methods}
+          errors={errors}
         />
       ) : (
         <div>

@@ -29,8 +29,9 @@ export function DeleteAccountForm() {
       {state.step === "password" && (
         <ReauthFields
           reason="First, enter your password."
-          errorsId="delete-password-errors"
-          errors={errors.password}
+          idPrefix="delete"
+          methods={state.methods}
+          errors={errors}
           confirmName="intent"
           confirmValue="reauthenticate"
         />

@@ -5,21 +5,24 @@ import { addPasskey, passkeyRegistrationOptions } from "@/app/actions/mfa";
 import { FieldErrors } from "@/app/components/FieldErrors";
 import { ReauthFields } from "@/app/components/ReauthFields";
 import { UNAVAILABLE } from "@/app/lib/api-errors";
+import { reauthAnswerOf, type ReauthMethods } from "@/app/lib/reauth-answer";
 import { passkeyCreate, type CredentialJSON } from "@/app/lib/webauthn";
 import { RecoveryCodes } from "./RecoveryCodes";
 
-type Errors = { password?: string[]; name?: string[] };
+type Errors = { password?: string[]; code?: string[]; name?: string[] };
 
 /**
  * Add a passkey: the API's options (a Server Action), the browser creates
  * the passkey (navigator.credentials.create, here), the API checks and keeps
  * it (another Server Action). When the API wants the password again, at
- * either call, the form asks for it and carries on; a passkey already
- * created is kept until the API has it. The account's first factor comes
- * with recovery codes, shown once.
+ * either call, the form shows the prompt (with two-factor sign-in on, the
+ * password and a code, or a passkey already registered) and carries on; a
+ * passkey already created is kept until the API has it. The account's first
+ * factor comes with recovery codes, shown once.
  */
 export function AddPasskeyForm() {
-  const [asking, setAsking] = useState(false);
+  /** The prompt is shown, offering these besides the password. */
+  const [asking, setAsking] = useState<ReauthMethods | false>(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [errors, setErrors] = useState<Errors>({});
@@ -36,8 +39,8 @@ export function AddPasskeyForm() {
     setError(undefined);
   }
 
-  function askPassword(prompt: { error?: string; fieldErrors?: Errors }) {
-    setAsking(true);
+  function askPassword(prompt: { error?: string; fieldErrors?: Errors; methods: ReauthMethods }) {
+    setAsking(prompt.methods);
     setError(prompt.error);
     setErrors(prompt.fieldErrors ?? {});
   }
@@ -46,26 +49,26 @@ export function AddPasskeyForm() {
     event.preventDefault();
     const fields = new FormData(event.currentTarget);
     const name = String(fields.get("name") ?? "").trim();
-    let password = fields.has("password") ? String(fields.get("password")) : undefined;
+    let reauth = reauthAnswerOf(fields);
     setBusy(true);
     setError(undefined);
     setErrors({});
     setAdded(undefined);
     try {
       if (!created.current) {
-        const options = await passkeyRegistrationOptions(password);
+        const options = await passkeyRegistrationOptions(reauth);
         if (options.status === "password") return askPassword(options);
         if (options.status === "error") {
           reset();
           return setError(options.error);
         }
-        password = undefined; // proved: the session is fresh now
+        reauth = undefined; // proved: the session is fresh now
         setAsking(false);
         const passkey = await passkeyCreate(options.options);
         if ("error" in passkey) return setError(passkey.error);
         created.current = passkey.credential;
       }
-      const result = await addPasskey({ credential: created.current, name, password });
+      const result = await addPasskey({ credential: created.current, name, reauth });
       if (result.status === "password") return askPassword(result);
       created.current = undefined;
       setAsking(false);
@@ -104,7 +107,7 @@ export function AddPasskeyForm() {
             name="name"
             maxLength={64}
             placeholder="e.g. Work laptop"
-            readOnly={asking || busy}
+            readOnly={!!asking || busy}
             aria-invalid={!!errors.name?.length}
             aria-describedby={errors.name?.length ? "passkey-name-errors" : undefined}
           />
@@ -113,8 +116,9 @@ export function AddPasskeyForm() {
         {asking ? (
           <ReauthFields
             reason="To add a passkey, enter your password again."
-            errorsId="passkey-password-errors"
-            errors={errors.password}
+            idPrefix="passkey"
+            methods={asking}
+            errors={errors}
             onCancel={reset}
           />
         ) : (

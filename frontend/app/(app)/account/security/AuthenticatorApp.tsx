@@ -41,7 +41,7 @@ export function AuthenticatorApp({ enabled }: { enabled: boolean }) {
           label="Turn off"
           pendingText="Turning off…"
           reason={REASON}
-          errorsId="totp-off-password-errors"
+          idPrefix="totp-off"
           className="button danger"
         />
       </div>
@@ -72,8 +72,9 @@ export function AuthenticatorApp({ enabled }: { enabled: boolean }) {
       {state.step === "password" && (
         <ReauthFields
           reason={REASON}
-          errorsId="totp-password-errors"
-          errors={errors.password}
+          idPrefix="totp-setup"
+          methods={state.methods}
+          errors={errors}
           confirmName="intent"
           confirmValue="reauthenticate"
         />

@@ -8,15 +8,16 @@ import { RecoveryCodes } from "./RecoveryCodes";
 
 /**
  * One button that changes a sign-in factor (Turn off, New recovery codes,
- * Remove): when the API wants the password again, the form asks for it and
- * sends the same change with it. New recovery codes are shown once.
+ * Remove): when the API wants the password again, the form shows the prompt
+ * (with two-factor sign-in on, the password and a code, or a passkey) and
+ * sends the same change with its answer. New recovery codes are shown once.
  */
 export function FactorChangeForm({
   action,
   label,
   pendingText,
   reason,
-  errorsId,
+  idPrefix,
   className = "button secondary",
 }: {
   action: (state: FactorChangeState, formData: FormData) => Promise<FactorChangeState>;
@@ -24,8 +25,8 @@ export function FactorChangeForm({
   pendingText: string;
   /** Why the password is asked. */
   reason: string;
-  /** The id of the password's errors, unique on the page. */
-  errorsId: string;
+  /** The prompt's ids start with it: unique on the page. */
+  idPrefix: string;
   className?: string;
 }) {
   const [state, dispatch] = useActionState<FactorChangeState, FormData>(action, {});
@@ -42,7 +43,7 @@ export function FactorChangeForm({
         </p>
       )}
       {state.needsPassword ? (
-        <ReauthFields reason={reason} errorsId={errorsId} errors={state.fieldErrors?.password} />
+        <ReauthFields reason={reason} idPrefix={idPrefix} methods={state.methods} errors={state.fieldErrors} />
       ) : (
         <div>
           <SubmitButton className={className} pendingText={pendingText}>

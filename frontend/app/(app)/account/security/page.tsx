@@ -52,7 +52,7 @@ export default async function SecurityPage() {
                 label="New recovery codes"
                 pendingText="Creating…"
                 reason={REASON}
-                errorsId="codes-password-errors"
+                idPrefix="codes"
               />
             </>
           ) : (
@@ -83,7 +83,7 @@ export default async function SecurityPage() {
                     label="Remove"
                     pendingText="Removing…"
                     reason={REASON}
-                    errorsId={`passkey-${passkey.id}-password-errors`}
+                    idPrefix={`passkey-${passkey.id}`}
                     className="button danger small"
                   />
                 </li>
