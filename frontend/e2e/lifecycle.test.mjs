@@ -244,6 +244,9 @@ test("changing the email asks for the password again, then mails the new address
   const password = form.getByLabel("Password", { exact: true });
   await password.waitFor();
   assert.equal(await form.getByLabel("New email").inputValue(), newEmail);
+  // No second factor: the password alone, no code and no passkey asked.
+  assert.equal(await form.getByLabel("Authentication code").count(), 0);
+  assert.equal(await form.getByRole("button", { name: "Use a passkey instead" }).count(), 0);
   await shot("account-email-reauthenticate");
 
   // Cancel goes back to the address; asking again asks for the password again.

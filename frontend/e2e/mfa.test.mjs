@@ -3,7 +3,9 @@
 // sign-in with a code and with recovery codes, new recovery codes, the app
 // turned off, a passkey added, sign-in with the passkey alone and as the
 // second step, a passkey that cannot verify its user, and the passkey
-// removed.
+// removed. With a factor on, re-authentication (the prompt of
+// app/components/ReauthFields.tsx) takes the password and a code (the app's,
+// or a recovery code), or a passkey alone; never the password alone.
 //
 // Passkeys come from Chromium's virtual authenticator (CDP WebAuthn domain).
 // Their relying party is `localhost` (never an IP address), so this test
@@ -29,6 +31,10 @@ const TIMEOUT = 15_000;
 const REAUTH_WAIT_MS = Number(process.env.E2E_REAUTH_WAIT_MS ?? 5500);
 
 const WRONG_CODE = "The code is wrong or has already been used.";
+const WRONG_PASSWORD = "The password is not correct.";
+/** The API's answer to the password alone when two-factor sign-in is on (mfa/reauthentication.py). */
+const CODE_NEEDED =
+  "Two-factor sign-in is on: send a code from your authenticator app or a recovery code as well, or use a passkey.";
 const PASSKEY_NOT_ALLOWED =
   "The passkey was not used: the request was cancelled or timed out, or your device could not verify you.";
 
@@ -37,8 +43,9 @@ let context;
 let page;
 let cdp;
 let authenticatorId;
-/** The app's secret, the last time step whose code the API took, and the recovery codes. */
+/** The app's secret, whether it is on, the last time step whose code the API took, and the recovery codes. */
 let secret;
+let appOn = false;
 let lastStep;
 let recoveryCodes;
 /** When this browser last proved the password (sign-in or re-authentication). */
@@ -94,11 +101,26 @@ async function openSecurityPage() {
 }
 
 /**
- * Wait for `done` in `scope`; whenever the API wants the password again
- * first (the session proved it more than REAUTH_SECONDS ago), answer the
- * prompt. Return how many times it asked.
+ * The code of the first time step after the last one the API took: it takes
+ * each step once, and only a later one, within one step either side of its
+ * clock; so at most one step ahead of now, waiting when that is not enough.
  */
-async function answeringPassword(scope, done) {
+async function nextCode() {
+  if (lastStep + 1 > timeStep() + 1) await nextTimeStep(lastStep - 1);
+  lastStep = Math.max(lastStep + 1, timeStep());
+  return totp(secret, lastStep);
+}
+
+/** A second factor's code for the prompt: the app's next one while it is on, else a recovery code (spent). */
+const promptCode = () => (appOn ? nextCode() : recoveryCodes.shift());
+
+/**
+ * Wait for `done` in `scope`; whenever the API wants the user to prove who
+ * they are again first (the session proved it more than REAUTH_SECONDS
+ * ago), answer the prompt: the password, and a code when it asks for one
+ * (two-factor sign-in on). Return how many times it asked.
+ */
+async function answeringPrompt(scope, done) {
   const prompt = scope.getByLabel("Password", { exact: true });
   let asked = 0;
   for (;;) {
@@ -106,10 +128,25 @@ async function answeringPassword(scope, done) {
     if (await done.first().isVisible()) return asked;
     assert.ok(++asked <= 2, "the password was asked for again and again");
     await prompt.fill(password);
-    await scope.getByRole("button", { name: "Confirm password" }).click();
+    const code = scope.getByLabel("Authentication code", { exact: true });
+    if (await code.count()) await code.fill(await promptCode());
+    await scope.getByRole("button", { name: /^Confirm( password)?$/ }).click();
     provedAt = Date.now();
     await Promise.race([done.first().waitFor(), prompt.waitFor({ state: "detached" })]);
   }
+}
+
+/**
+ * Wait for `message` in the error list under `field`: the list the field
+ * names in aria-describedby, which it marks invalid.
+ */
+async function errorUnder(field, message) {
+  const list = page.locator("ul.field-errors").filter({ hasText: message });
+  await list.waitFor();
+  const id = await list.getAttribute("id");
+  const describedBy = ((await field.getAttribute("aria-describedby")) ?? "").split(/\s+/);
+  assert.ok(describedBy.includes(id), `"${message}" (#${id}) is not the field's error list: ${describedBy}`);
+  assert.equal(await field.getAttribute("aria-invalid"), "true");
 }
 
 /** Past REAUTH_SECONDS since the password was last proved: the next factor change must ask for it. */
@@ -175,7 +212,7 @@ test("the security page sets up an authenticator app from its QR code and secret
   await section("Recovery codes").getByText("You get recovery codes with your first").waitFor();
   await app.getByRole("button", { name: "Set up authenticator app" }).click();
   const shownSecret = app.locator("#totp-secret");
-  await answeringPassword(app, shownSecret);
+  await answeringPrompt(app, shownSecret);
   await app.getByRole("img", { name: "QR code for your authenticator app" }).locator("svg").waitFor();
   secret = (await shownSecret.innerText()).replace(/\s+/g, "");
   assert.match(secret, /^[A-Z2-7]{32}$/);
@@ -185,13 +222,14 @@ test("the security page sets up an authenticator app from its QR code and secret
   const code = app.getByLabel("Code", { exact: true });
   await code.fill(wrongCode(timeStep()));
   await app.getByRole("button", { name: "Confirm", exact: true }).click();
-  await answeringPassword(app, app.locator("#totp-code-errors").getByText(WRONG_CODE));
+  await answeringPrompt(app, app.locator("#totp-code-errors").getByText(WRONG_CODE));
   await shot("totp-wrong-code");
 
   lastStep = timeStep();
   await code.fill(totp(secret, lastStep));
   await app.getByRole("button", { name: "Confirm", exact: true }).click();
-  await answeringPassword(app, app.getByRole("list", { name: "Recovery codes" }));
+  await answeringPrompt(app, app.getByRole("list", { name: "Recovery codes" }));
+  appOn = true;
   recoveryCodes = await saveRecoveryCodes(app);
   await app.getByRole("status").getByText("The authenticator app is on.").waitFor();
   await shot("totp-recovery-codes");
@@ -264,17 +302,60 @@ test("a recovery code signs in once; used again it is refused with a message", a
   await section("Recovery codes").getByText("8 recovery codes left.").waitFor();
 });
 
-test("new recovery codes ask for the password again, and replace the old ones", async () => {
+test("the account page's prompt asks for the code too (Delete account)", async () => {
+  await page.goto(`${APP}/account`);
+  const zone = section("Delete account");
+  await zone.getByRole("button", { name: "Delete account" }).click();
+  await zone.getByLabel("Password", { exact: true }).waitFor();
+  await zone.getByLabel("Authentication code", { exact: true }).waitFor();
+  await zone.getByText("Two-factor sign-in is on: enter a code from your authenticator app or a recovery code as well.").waitFor();
+  // The app only: no passkey to offer.
+  assert.equal(await zone.getByRole("button", { name: "Use a passkey instead" }).count(), 0);
+  await zone.screenshot({ path: path.join(SCREENSHOTS, "mfa-delete-account-prompt.png") });
+  await zone.getByRole("button", { name: "Cancel" }).click();
+  await zone.getByRole("button", { name: "Delete account" }).waitFor();
+  await openSecurityPage();
+});
+
+test("new recovery codes take the password and a code again, never the password alone, and replace the old ones", async () => {
   await staleSession();
   const codes = section("Recovery codes");
   await codes.getByRole("button", { name: "New recovery codes" }).click();
   const prompt = codes.getByLabel("Password", { exact: true });
+  const code = codes.getByLabel("Authentication code", { exact: true });
+  const confirm = codes.getByRole("button", { name: "Confirm", exact: true });
+  await code.waitFor();
+  assert.equal(await codes.getByRole("button", { name: "Use a passkey instead" }).count(), 0);
+
+  // A wrong password: under the password, whatever the code.
   await prompt.fill("not-the-password");
-  await codes.getByRole("button", { name: "Confirm password" }).click();
-  await codes.locator("#codes-password-errors").getByText("The password is not correct.").waitFor();
+  await code.fill(wrongCode(timeStep()));
+  await confirm.click();
+  await codes.locator("#codes-password-errors").getByText(WRONG_PASSWORD).waitFor();
+  await errorUnder(prompt, WRONG_PASSWORD);
+  assert.equal(await codes.locator("#codes-code-errors").count(), 0);
   await shot("recovery-codes-password");
+
+  // The right password alone: refused, the API's words under the code.
   await prompt.fill(password);
-  await codes.getByRole("button", { name: "Confirm password" }).click();
+  await confirm.click();
+  await codes.locator("#codes-code-errors").getByText(CODE_NEEDED).waitFor();
+  await errorUnder(code, CODE_NEEDED);
+  assert.equal(await codes.locator("#codes-password-errors").count(), 0);
+  await shot("recovery-codes-password-alone");
+
+  // The right password and a wrong code: refused under the code.
+  await prompt.fill(password);
+  await code.fill(wrongCode(timeStep()));
+  await confirm.click();
+  await codes.locator("#codes-code-errors").getByText(WRONG_CODE).waitFor();
+  await errorUnder(code, WRONG_CODE);
+  await shot("recovery-codes-wrong-code");
+
+  // The password and the app's next code.
+  await prompt.fill(password);
+  await code.fill(await nextCode());
+  await confirm.click();
   provedAt = Date.now();
   const fresh = await saveRecoveryCodes(codes);
   assert.equal(fresh.filter((code) => recoveryCodes.includes(code)).length, 0);
@@ -290,10 +371,17 @@ test("new recovery codes ask for the password again, and replace the old ones", 
   recoveryCodes = fresh;
 });
 
-test("Turn off removes the authenticator app and its recovery codes", async () => {
+test("Turn off takes the password and a recovery code, and removes the authenticator app and its recovery codes", async () => {
+  await staleSession();
   const app = section("Authenticator app");
   await app.getByRole("button", { name: "Turn off" }).click();
-  await answeringPassword(app, app.getByRole("button", { name: "Set up authenticator app" }));
+  await app.getByLabel("Password", { exact: true }).fill(password);
+  await app.getByLabel("Authentication code", { exact: true }).fill(recoveryCodes.shift());
+  await shot("totp-off-recovery-code");
+  await app.getByRole("button", { name: "Confirm", exact: true }).click();
+  provedAt = Date.now();
+  await app.getByRole("button", { name: "Set up authenticator app" }).waitFor();
+  appOn = false;
   await app.getByText("Off", { exact: true }).waitFor();
   await section("Recovery codes").getByText("You get recovery codes with your first").waitFor();
   await shot("totp-off");
@@ -304,7 +392,7 @@ test("a passkey added as the first factor comes with recovery codes, shown once"
   await passkeys.getByText("No passkeys yet.").waitFor();
   await passkeys.getByLabel("Name", { exact: true }).fill("Test passkey");
   await passkeys.getByRole("button", { name: "Add a passkey" }).click();
-  await answeringPassword(passkeys, passkeys.getByRole("list", { name: "Recovery codes" }));
+  await answeringPrompt(passkeys, passkeys.getByRole("list", { name: "Recovery codes" }));
   recoveryCodes = await saveRecoveryCodes(passkeys);
   await passkeys.getByRole("status").getByText("Passkey “Test passkey” added.").waitFor();
   const list = passkeys.getByRole("list", { name: "Passkeys" });
@@ -365,7 +453,7 @@ test("a passkey that cannot verify its user fails with a message, and nothing is
   }
 });
 
-test("Remove deletes the passkey; the password alone signs in again", async () => {
+test("Remove refuses the password alone, takes the passkey instead, and deletes it; the password alone signs in again", async () => {
   await page.getByRole("button", { name: "Sign in with a passkey" }).click();
   await atPath(page, "/dashboard");
   provedAt = Date.now();
@@ -373,9 +461,25 @@ test("Remove deletes the passkey; the password alone signs in again", async () =
   await staleSession();
   const passkeys = section("Passkeys");
   const item = passkeys.getByRole("listitem").filter({ hasText: "Test passkey" });
+  const { credentials } = await cdp.send("WebAuthn.getCredentials", { authenticatorId });
+  const signCount = credentials[0].signCount;
   await item.getByRole("button", { name: "Remove" }).click();
-  // Past REAUTH_SECONDS: the password, once, then the passkey is gone.
-  assert.equal(await answeringPassword(item, passkeys.getByText("No passkeys yet.")), 1);
+  // Past REAUTH_SECONDS: the prompt, with the recovery codes' field and the passkey.
+  const prompt = item.getByLabel("Password", { exact: true });
+  const code = item.getByLabel("Authentication code", { exact: true });
+  await code.waitFor();
+  await item.getByText("or use a passkey instead.").waitFor();
+  await prompt.fill(password);
+  await item.getByRole("button", { name: "Confirm", exact: true }).click();
+  await errorUnder(code, CODE_NEEDED);
+  await shot("passkey-remove-password-alone");
+
+  await item.getByRole("button", { name: "Use a passkey instead" }).click();
+  await passkeys.getByText("No passkeys yet.").waitFor();
+  provedAt = Date.now();
+  // The passkey signed one more challenge: the re-authentication's.
+  const after = await cdp.send("WebAuthn.getCredentials", { authenticatorId });
+  assert.ok(after.credentials[0].signCount > signCount, `sign count ${after.credentials[0].signCount} <= ${signCount}`);
   await section("Recovery codes").getByText("You get recovery codes with your first").waitFor();
   await shot("passkey-removed");
 
