@@ -267,6 +267,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     # OPTIONS on a view without a request body (logout-all) is not a 500.
     "DEFAULT_METADATA_CLASS": "config.metadata.APIMetadata",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.negotiation.ContentNegotiation",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
