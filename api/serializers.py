@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from api.models import Item
+from config.fields import DateTimeField
 
 
 # Declared field by field rather than as a ModelSerializer, which would
@@ -11,8 +12,8 @@ class ItemSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    created_at = serializers.DateTimeField(read_only=True)
-    updated_at = serializers.DateTimeField(read_only=True)
+    created_at = DateTimeField(read_only=True)
+    updated_at = DateTimeField(read_only=True)
 
     def create(self, validated_data):
         return Item.objects.create(**validated_data)
