@@ -5,8 +5,10 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework import serializers
 
 from api.models import Item
+from api.serializers import ItemSerializer
 
 LIST_URL = reverse("api:item-list")
 GUIDE_LIST_URL = reverse("guide-items")
@@ -96,6 +98,21 @@ def test_list_shows_only_the_callers_items_newest_first(auth_client, user, other
     body = response.json()
     assert set(body) == {"next", "previous", "results"}
     assert [i["id"] for i in body["results"]] == [new.pk, old.pk]
+
+
+def test_list_shows_exactly_what_the_serializers_fields_describe(auth_client, user):
+    Item.objects.create(owner=user, name="Zoë's 🚀", description="line\nbreak")
+    Item.objects.create(owner=user, name="plain")
+    items = Item.objects.filter(owner=user).order_by("-created_at", "-id")
+    serializer = ItemSerializer()
+    field_by_field = [
+        serializers.Serializer.to_representation(serializer, item) for item in items
+    ]
+
+    results = auth_client.get(LIST_URL).json()["results"]
+
+    assert results == field_by_field
+    assert [ItemSerializer(item).data for item in items] == field_by_field
 
 
 def test_list_pages_with_a_cursor_without_gaps_or_repeats(auth_client, user):
