@@ -1,7 +1,7 @@
 """
 Per-request cost of the hot endpoints in process, without an HTTP server.
 
-Calls the WSGI application (config.wsgi, so every middleware runs) with
+Calls the WSGI application (config.wsgi: every middleware runs) with
 `GET /api/users/me/` and `GET /api/items/` (a page of 20 items) as granian
 would, with production settings (DJANGO_DEBUG=false) on DATABASE_URL
 (default: a throwaway SQLite file). Each case runs `--requests` times per
@@ -78,7 +78,6 @@ def main() -> None:
     django.setup()
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
-    from django.core.wsgi import get_wsgi_application
 
     from accounts.sessions import session_open
     from api.models import Item
@@ -91,7 +90,7 @@ def main() -> None:
         Item(owner=user, name=f"item{n}", description="") for n in range(ITEMS)
     )
     token = session_open(user=user)["access"]
-    application = get_wsgi_application()
+    from config.wsgi import application
 
     def start_response(status, headers, exc_info=None):
         if not status.startswith("200"):
