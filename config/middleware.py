@@ -1,8 +1,10 @@
+from corsheaders import middleware as cors
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.exception import convert_exception_to_response
 from django.http import JsonResponse
+from django.utils.cache import patch_vary_headers
 from django.utils.module_loading import import_string
 
 
@@ -28,6 +30,31 @@ class RequestBodyLimitMiddleware:
                 {"detail": f"Request body is larger than {limit} bytes."}, status=413
             )
         return self.get_response(request)
+
+
+class CorsMiddleware(cors.CorsMiddleware):
+    """
+    django-cors-headers' middleware, without its work for a request that
+    has no Origin header and so is not a cross-origin one (a server-side
+    fetch such as Next.js's, curl, another service).
+
+    Such a request needs no CORS headers, only `Vary: origin` on the CORS
+    paths, as the library would add; the library would first build the
+    request's header mapping to look for the Origin. A preflight without an
+    Origin still goes through the library.
+    """
+
+    def __call__(self, request):
+        if (
+            "HTTP_ORIGIN" in request.META
+            or request.method == "OPTIONS"
+            or self.async_mode
+        ):
+            return super().__call__(request)
+        response = self.get_response(request)
+        if self.is_enabled(request):
+            patch_vary_headers(response, ("origin",))
+        return response
 
 
 class APIPathsMiddleware:

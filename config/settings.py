@@ -90,7 +90,7 @@ MIDDLEWARE = [
     # On API_PATHS, what follows runs without SITE_MIDDLEWARE.
     "config.middleware.APIPathsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "corsheaders.middleware.CorsMiddleware",
+    "config.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
