@@ -29,8 +29,9 @@ class ItemRows:
     Through the ORM, building and compiling that query cost ten times what
     running it does, and a model instance for each row as much again. Here
     the statement is written out once per connection, as the session lookup
-    is (accounts/selectors.py), and each row is an ItemRow. Any other
-    ordering or filter is a KeyError: CursorPagination asks for none.
+    is (accounts/selectors.py), with named parameters, and each row is an
+    ItemRow. Any other ordering or filter is a KeyError: CursorPagination
+    asks for none.
     """
 
     _directions = {("-created_at", "-id"): "DESC", ("created_at", "id"): "ASC"}
@@ -64,11 +65,12 @@ def _item_rows(*, owner_id, direction, bound, offset, limit) -> list[ItemRow]:
     alias = router.db_for_read(Item)
     connection = connections[alias]
     statements = _statements_for(connection)
-    comparison, params = None, [owner_id]
+    comparison, params = None, {"owner": owner_id, "limit": limit, "offset": offset}
     if bound is not None:
         comparison, position = bound
-        params.append(statements.created_at.get_db_prep_value(position, connection))
-    params += [limit, offset]
+        params["position"] = statements.created_at.get_db_prep_value(
+            position, connection
+        )
     with connection.cursor() as cursor:
         cursor.execute(statements.sql(direction, comparison), params)
         rows = cursor.fetchall()
@@ -111,14 +113,14 @@ class _Statements:
             pass
         quote = self.quote
         columns = ", ".join(quote(field.column) for field in self.fields)
-        where = f"{quote('owner_id')} = %s"
+        where = f"{quote('owner_id')} = %(owner)s"
         if comparison is not None:
-            where += f" AND {quote(self.created_at.column)} {comparison} %s"
+            where += f" AND {quote(self.created_at.column)} {comparison} %(position)s"
         sql = self._sql[direction, comparison] = (
             f"SELECT {columns} FROM {quote(Item._meta.db_table)}"  # noqa: S608
             f" WHERE {where}"
             f" ORDER BY {quote('created_at')} {direction}, {quote('id')} {direction}"
-            " LIMIT %s OFFSET %s"
+            " LIMIT %(limit)s OFFSET %(offset)s"
         )
         return sql
 
