@@ -24,16 +24,18 @@ def user_for_session(session_id: uuid.UUID):
     This runs on every authenticated request, so the statement is written
     out and built once per connection: through the ORM, building the
     equivalent `select_related` query costs about five times what running it
-    does (bench/auth_cost.py measures both).
+    does (bench/auth_cost.py measures both). Its parameters are named: on
+    SQLite, Django turns positional ones into `?` with a regular expression
+    over the statement on every execution.
     """
     # Sessions live in the same database as their users (a join needs it).
     alias = router.db_for_read(User)
     connection = connections[alias]
     statement = _statement_for(connection)
-    params = [
-        connection.ops.adapt_datetimefield_value(timezone.now()),
-        Session._meta.pk.get_db_prep_value(session_id, connection),
-    ]
+    params = {
+        "now": connection.ops.adapt_datetimefield_value(timezone.now()),
+        "session": Session._meta.pk.get_db_prep_value(session_id, connection),
+    }
     with connection.cursor() as cursor:
         cursor.execute(statement.sql, params)
         row = cursor.fetchone()
@@ -61,12 +63,12 @@ class _Statement:
         columns = ", ".join(f"u.{quote(field.column)}" for field in fields)
         self.sql = (
             f"SELECT {columns}, s.{quote('refresh_jti')},"  # noqa: S608
-            f" (s.{quote('revoked_at')} IS NULL AND s.{quote('expires_at')} > %s),"
+            f" (s.{quote('revoked_at')} IS NULL AND s.{quote('expires_at')} > %(now)s),"
             f" v.{quote('address')}"
             f" FROM {sessions} s INNER JOIN {users} u"
             f" ON u.{quote(User._meta.pk.column)} = s.{quote('user_id')}"
             f" LEFT JOIN {verified} v ON v.{quote('user_id')} = s.{quote('user_id')}"
-            f" WHERE s.{quote('id')} = %s"
+            f" WHERE s.{quote('id')} = %(session)s"
         )
         self.attnames = [field.attname for field in fields]
         # What the ORM's compiler would apply to each column (on SQLite, for

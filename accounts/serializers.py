@@ -13,12 +13,13 @@ from accounts.passwords import password_verify
 from accounts.sessions import SESSION_CLAIM
 from accounts.usernames import username_normalize, username_taken
 from accounts.users import USERNAME_TAKEN
+from config.fields import DateTimeField
 from mfa.reauthentication import identity_reprove
 
 User = get_user_model()
 
 # Formats a datetime exactly as a DateTimeField of a serializer does.
-_timestamp = serializers.DateTimeField()
+_timestamp = DateTimeField()
 
 
 # Declared field by field rather than as a ModelSerializer: it runs on every
@@ -39,7 +40,7 @@ class UserSerializer(serializers.Serializer):
     first_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
     last_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
     is_staff = serializers.BooleanField(read_only=True)
-    date_joined = serializers.DateTimeField(read_only=True)
+    date_joined = DateTimeField(read_only=True)
 
     # Output is written out as well: DRF builds a serializer's fields afresh
     # for each instance (deep copies with their validators), 60 µs for these

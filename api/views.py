@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from api.models import Item
 from api.pagination import NewestFirstCursorPagination
+from api.selectors import ItemRows
 from api.serializers import HealthSerializer, ItemSerializer
 
 _item_id = extend_schema(
@@ -29,6 +30,11 @@ class ItemViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         return self.queryset.filter(owner=self.request.user)
+
+    def list(self, request):
+        # The page is read as rows, not model instances (api/selectors.py).
+        page = self.paginate_queryset(ItemRows(request.user.pk))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def perform_create(self, serializer):
         serializer.save(owner=self.request.user)

@@ -90,8 +90,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.RequestBodyLimitMiddleware",
+    # On API_PATHS, what follows runs without SITE_MIDDLEWARE.
+    "config.middleware.APIPathsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "corsheaders.middleware.CorsMiddleware",
+    "config.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -100,9 +102,20 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# The admin's middleware, and the static files of the admin and the API docs.
+# The API reads no cookie (it authenticates by Bearer token only), so its
+# paths skip these (config/middleware.py).
+SITE_MIDDLEWARE = [
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+]
+API_PATHS = ["/api/", "/token", "/revoke", "/users/me", "/items/", "/.well-known/"]
+
 # The admin's messages go in its session. The default storage tries a cookie
-# first and builds a cookie signer for it on every request, API requests
-# included (about 5% of a GET /api/users/me/).
+# first and builds a cookie signer for it on every request.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 TEMPLATES = [
@@ -251,7 +264,7 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "mfa.permissions.SecondFactorForStaff",
     ],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    "DEFAULT_RENDERER_CLASSES": ["config.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_PARSER_CLASSES": [
         "config.parsers.SafeJSONParser",
@@ -260,6 +273,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     # OPTIONS on a view without a request body (logout-all) is not a 500.
     "DEFAULT_METADATA_CLASS": "config.metadata.APIMetadata",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.negotiation.ContentNegotiation",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 

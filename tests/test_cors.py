@@ -45,3 +45,18 @@ def test_preflight_from_another_origin_is_not_allowed(api_client, db):
 def test_no_wildcard_origin(settings):
     assert "*" not in settings.CORS_ALLOWED_ORIGINS
     assert not getattr(settings, "CORS_ALLOW_ALL_ORIGINS", False)
+
+
+def test_a_request_without_an_origin_gets_only_vary_origin(auth_client):
+    response = auth_client.get(ME_URL)
+
+    assert response.status_code == 200
+    assert "origin" in response["Vary"].lower()
+    assert not [h for h in response.headers if h.lower().startswith("access-control")]
+
+
+def test_paths_outside_the_api_get_no_cors_headers(client, db):
+    response = client.get(reverse("admin:login"), HTTP_ORIGIN="http://localhost:3000")
+
+    assert "Access-Control-Allow-Origin" not in response
+    assert "origin" not in response.get("Vary", "").lower()

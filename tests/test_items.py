@@ -5,8 +5,14 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
 
 from api.models import Item
+from api.pagination import NewestFirstCursorPagination
+from api.selectors import ItemRows
+from api.serializers import ItemSerializer
 
 LIST_URL = reverse("api:item-list")
 GUIDE_LIST_URL = reverse("guide-items")
@@ -96,6 +102,49 @@ def test_list_shows_only_the_callers_items_newest_first(auth_client, user, other
     body = response.json()
     assert set(body) == {"next", "previous", "results"}
     assert [i["id"] for i in body["results"]] == [new.pk, old.pk]
+
+
+def test_list_shows_exactly_what_the_serializers_fields_describe(auth_client, user):
+    Item.objects.create(owner=user, name="Zoë's 🚀", description="line\nbreak")
+    Item.objects.create(owner=user, name="plain")
+    items = Item.objects.filter(owner=user).order_by("-created_at", "-id")
+    serializer = ItemSerializer()
+    field_by_field = [
+        serializers.Serializer.to_representation(serializer, item) for item in items
+    ]
+
+    results = auth_client.get(LIST_URL).json()["results"]
+
+    assert results == field_by_field
+    assert [ItemSerializer(item).data for item in items] == field_by_field
+
+
+@pytest.mark.parametrize("page_size", [1, 2, 4, 100])
+def test_pages_read_as_rows_are_the_pages_the_orm_reads(user, other_user, page_size):
+    now = timezone.now()
+    Item.objects.bulk_create(
+        # Three items share each creation time: cursors then need offsets.
+        Item(owner=owner, name=str(n), created_at=now - timedelta(seconds=n // 3))
+        for n in range(11)
+        for owner in (user, other_user)
+    )
+
+    def pages(url):
+        request = Request(APIRequestFactory().get(url))
+        orm, rows = NewestFirstCursorPagination(), NewestFirstCursorPagination()
+        orm_page = orm.paginate_queryset(Item.objects.filter(owner=user), request)
+        rows_page = rows.paginate_queryset(ItemRows(user.pk), request)
+        assert [row.id for row in rows_page] == [item.id for item in orm_page]
+        links = (orm.get_next_link(), orm.get_previous_link())
+        assert (rows.get_next_link(), rows.get_previous_link()) == links
+        return links
+
+    url, last = f"http://testserver{LIST_URL}?page_size={page_size}", None
+    while url:  # forwards to the end, then back to the start
+        last, url = url, pages(url)[0]
+    url = last
+    while url:
+        url = pages(url)[1]
 
 
 def test_list_pages_with_a_cursor_without_gaps_or_repeats(auth_client, user):
