@@ -117,4 +117,4 @@ def use_keys(settings):
     return use
 
 
-from tests.mfa_fixtures import two_factor_user  # noqa: E402, F401
+from tests.mfa_fixtures import mallory_key, two_factor_user  # noqa: E402, F401

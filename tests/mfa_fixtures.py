@@ -4,11 +4,13 @@ import time
 
 import pyotp
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from mfa.encryption import secret_encrypt
 from mfa.models import TOTPDevice
 from mfa.recovery_codes import recovery_codes_replace
+from tests.authenticator import SoftwareAuthenticator
 
 
 def totp_code(secret: str, *, steps_from_now: int = 0) -> str:
@@ -40,3 +42,20 @@ def totp_turn_on(user) -> TwoFactorUser:
 def two_factor_user(user) -> TwoFactorUser:
     """`user` with an authenticator app on and ten recovery codes."""
     return totp_turn_on(user)
+
+
+def register(client, authenticator, *, name="Laptop", **create_kwargs):
+    """Add a passkey through the API, as the browser would."""
+    options = client.post(reverse("mfa:passkey-register-options")).json()
+    credential = authenticator.create(options, **create_kwargs)
+    return client.post(
+        reverse("mfa:passkey-register"), {"credential": credential, "name": name}
+    )
+
+
+@pytest.fixture
+def mallory_key(other_client) -> SoftwareAuthenticator:
+    """A passkey registered to another account (`other_user`)."""
+    key = SoftwareAuthenticator()
+    assert register(other_client, key).status_code == 201
+    return key

@@ -8,10 +8,10 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.models import Session
-from accounts.sessions import session_open
 from mfa.models import TOTPDevice
 from tests.authenticator import SoftwareAuthenticator
 from tests.conftest import PASSWORD
+from tests.mfa_fixtures import register
 
 pytestmark = pytest.mark.django_db
 
@@ -89,11 +89,7 @@ def test_wrong_codes_are_limited(stale_client, two_factor_user, settings):
 
 def test_a_passkey_alone_makes_it_fresh(auth_client, user):
     authenticator = SoftwareAuthenticator()
-    options = auth_client.post(reverse("mfa:passkey-register-options")).json()
-    auth_client.post(
-        reverse("mfa:passkey-register"),
-        {"credential": authenticator.create(options), "name": "Laptop"},
-    )
+    assert register(auth_client, authenticator).status_code == 201
     Session.objects.filter(user=user).update(
         created_at="2000-01-01T00:00:00Z", reauthenticated_at=None
     )
@@ -109,20 +105,10 @@ def test_a_passkey_alone_makes_it_fresh(auth_client, user):
     assert auth_client.post(reverse("mfa:passkey-register-options")).status_code == 200
 
 
-def test_a_passkey_of_another_account_is_refused(stale_client, other_user):
-    mallory = APIClient()
-    mallory.credentials(
-        HTTP_AUTHORIZATION=f"Bearer {session_open(user=other_user)['access']}"
-    )
-    key = SoftwareAuthenticator()
-    options = mallory.post(reverse("mfa:passkey-register-options")).json()
-    mallory.post(
-        reverse("mfa:passkey-register"),
-        {"credential": key.create(options), "name": "theirs"},
-    )
+def test_a_passkey_of_another_account_is_refused(stale_client, mallory_key):
     challenge = APIClient().post(reverse("mfa:passkey-login-options")).json()
 
-    response = stale_client.post(REAUTH_URL, {"credential": key.get(challenge)})
+    response = stale_client.post(REAUTH_URL, {"credential": mallory_key.get(challenge)})
 
     assert response.status_code == 400
     assert turn_off(stale_client).status_code == 403

@@ -15,6 +15,7 @@ from accounts.models import Session
 from mfa.models import Challenge, Passkey, RecoveryCode
 from tests.authenticator import SoftwareAuthenticator
 from tests.conftest import PASSWORD
+from tests.mfa_fixtures import register
 
 pytestmark = pytest.mark.django_db
 
@@ -31,12 +32,6 @@ def claims(token: str) -> dict:
 @pytest.fixture
 def authenticator() -> SoftwareAuthenticator:
     return SoftwareAuthenticator()
-
-
-def register(client, authenticator, *, name="Laptop", **create_kwargs):
-    options = client.post(OPTIONS_URL).json()
-    credential = authenticator.create(options, **create_kwargs)
-    return client.post(REGISTER_URL, {"credential": credential, "name": name})
 
 
 @pytest.fixture
@@ -125,15 +120,9 @@ class TestRegistration:
         assert Passkey.objects.count() == 1
 
     def test_a_challenge_of_another_user_is_refused(
-        self, auth_client, other_user, authenticator
+        self, auth_client, other_client, authenticator
     ):
-        from accounts.sessions import session_open
-
-        mallory = APIClient()
-        mallory.credentials(
-            HTTP_AUTHORIZATION=f"Bearer {session_open(user=other_user)['access']}"
-        )
-        options = mallory.post(OPTIONS_URL).json()
+        options = other_client.post(OPTIONS_URL).json()
         response = auth_client.post(
             REGISTER_URL, {"credential": authenticator.create(options), "name": "x"}
         )
@@ -247,15 +236,7 @@ class TestAsSecondFactor:
         assert response.status_code == 200, response.content
         assert claims(response.json()["access"])["amr"] == ["pwd", "hwk", "mfa"]
 
-    def test_a_passkey_of_another_account_is_refused(self, passkey_user, other_user):
-        from accounts.sessions import session_open
-
-        mallory = APIClient()
-        mallory.credentials(
-            HTTP_AUTHORIZATION=f"Bearer {session_open(user=other_user)['access']}"
-        )
-        mallory_key = SoftwareAuthenticator()
-        assert register(mallory, mallory_key).status_code == 201
+    def test_a_passkey_of_another_account_is_refused(self, passkey_user, mallory_key):
         client = APIClient()
         first = client.post(
             reverse("accounts:token-obtain"), {"username": "john", "password": PASSWORD}
@@ -273,21 +254,13 @@ class TestAsSecondFactor:
         ).exists()
 
     def test_an_assertion_refused_as_second_factor_cannot_be_replayed(
-        self, passkey_user, other_user
+        self, passkey_user, mallory_key
     ):
         """
         The challenge is spent whatever the outcome, on this path too: an
         assertion that reached the server and was refused (here, another
         account's passkey) signs nobody in afterwards.
         """
-        from accounts.sessions import session_open
-
-        mallory = APIClient()
-        mallory.credentials(
-            HTTP_AUTHORIZATION=f"Bearer {session_open(user=other_user)['access']}"
-        )
-        mallory_key = SoftwareAuthenticator()
-        assert register(mallory, mallory_key).status_code == 201
         client = APIClient()
         first = client.post(
             reverse("accounts:token-obtain"), {"username": "john", "password": PASSWORD}
