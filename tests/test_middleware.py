@@ -5,8 +5,9 @@ and messages, static files); the admin, its CSRF check and the docs keep it.
 
 import pytest
 from django.test import Client
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
 
+from api.models import Item
 from tests.conftest import PASSWORD
 
 ME_URL = reverse("api:user-me")
@@ -92,3 +93,58 @@ def test_static_files_are_served(settings, tmp_path):
 
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"body {}"
+
+
+@pytest.fixture
+def root_resolves(monkeypatch):
+    """How many times the root URLconf's resolver walked its patterns."""
+    calls = []
+    resolve = URLResolver.resolve
+
+    def counting(resolver, path):
+        if resolver is get_resolver():
+            calls.append(path)
+        return resolve(resolver, path)
+
+    monkeypatch.setattr(URLResolver, "resolve", counting)
+    return calls
+
+
+def test_a_fixed_api_route_is_resolved_once_and_then_answered_from_memory(
+    auth_client, root_resolves
+):
+    first = auth_client.get(ME_URL)
+    second = auth_client.get(ME_URL)
+
+    assert first.status_code == second.status_code == 200
+    assert second.wsgi_request.resolver_match.view_name == "api:user-me"
+    assert root_resolves == [ME_URL]
+
+
+def test_a_route_with_an_argument_is_resolved_every_time(
+    auth_client, user, root_resolves
+):
+    milk = Item.objects.create(owner=user, name="Milk")
+    bread = Item.objects.create(owner=user, name="Bread")
+    paths = [reverse("api:item-detail", args=[item.pk]) for item in (milk, bread)]
+
+    names = [auth_client.get(path).json()["name"] for path in paths + paths]
+
+    assert names == ["Milk", "Bread", "Milk", "Bread"]
+    assert root_resolves == paths + paths
+
+
+def test_an_unknown_api_path_is_never_remembered(auth_client, root_resolves):
+    responses = [auth_client.get("/api/nowhere/") for _ in range(2)]
+
+    assert [response.status_code for response in responses] == [404, 404]
+    assert root_resolves == ["/api/nowhere/", "/api/nowhere/"]
+
+
+def test_a_new_root_urlconf_is_resolved_afresh(auth_client, settings):
+    assert auth_client.get(ME_URL).status_code == 200
+
+    settings.ROOT_URLCONF = "tests.urls_without_users"
+
+    assert auth_client.get(ME_URL).status_code == 404
+    assert auth_client.get(reverse("api:health")).status_code == 200
