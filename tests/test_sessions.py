@@ -7,11 +7,13 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
+from django.db.transaction import TransactionManagementError
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import sessions
-from accounts.models import Session
+from accounts.models import Session, VerifiedEmail
 from accounts.selectors import user_for_session
 from tests.helpers import bearer, claims_of
 
@@ -245,6 +247,41 @@ def test_the_session_lookup_reports_an_ended_session_and_no_session(user, tokens
 
     assert user_for_session(session.pk).session_live is False
     assert user_for_session(uuid.uuid4()) is None
+
+
+def test_the_session_lookup_refuses_to_run_in_a_broken_transaction(user, tokens):
+    session = Session.objects.get(user=user)
+
+    with transaction.atomic():
+        transaction.set_rollback(True)
+        with pytest.raises(TransactionManagementError):
+            user_for_session(session.pk)
+
+
+def test_the_session_lookup_raises_djangos_database_errors(user, tokens):
+    session = Session.objects.get(user=user)
+    table = connection.ops.quote_name(VerifiedEmail._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {table}")  # rolled back with the test
+
+    with pytest.raises(DatabaseError):
+        user_for_session(session.pk)
+
+
+def test_the_session_lookup_goes_through_execute_wrappers(user, tokens):
+    session = Session.objects.get(user=user)
+    seen = []
+
+    def wrapper(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        loaded = user_for_session(session.pk)
+
+    assert loaded.pk == user.pk
+    assert len(seen) == 1
+    assert Session._meta.db_table in seen[0]
 
 
 def test_purge_sessions_deletes_only_long_ended_sessions(user, capsys):
