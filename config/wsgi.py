@@ -9,9 +9,14 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from config.receivers import idle_request_receivers_disconnect
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 application = get_wsgi_application()
+
+# Stop the per-request receivers that have nothing to do in this process.
+idle_request_receivers_disconnect()
 
 # What is loaded by now (Django, the apps, their modules) lives as long as
 # the process: leave it out of garbage collection. Otherwise every full
