@@ -23,6 +23,12 @@ class SessionJWTAuthentication(JWTAuthentication):
     bare challenge.
     """
 
+    def __init__(self):
+        # Not SimpleJWT's, which looks the user model up for its get_user():
+        # session_authenticate replaces that, and DRF makes an instance for
+        # every request.
+        pass
+
     def authenticate(self, request):
         try:
             return super().authenticate(request)
