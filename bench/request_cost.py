@@ -100,7 +100,8 @@ def main() -> None:
         response = application(environ(path, token), start_response)
         for _ in response:
             pass
-        response.close()
+        if hasattr(response, "close"):  # as a WSGI server does (PEP 3333)
+            response.close()
 
     try:
         for path in cases.values():

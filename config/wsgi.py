@@ -9,11 +9,12 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-from config.receivers import idle_request_receivers_disconnect
+from config.serving import idle_request_receivers_disconnect, whole_bodies
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-application = get_wsgi_application()
+# Whole bodies for the server (config/serving.py).
+application = whole_bodies(get_wsgi_application())
 
 # Stop the per-request receivers that have nothing to do in this process.
 idle_request_receivers_disconnect()

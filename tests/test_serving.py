@@ -1,15 +1,19 @@
 """
 The server leaves out Django's per-request receivers that have nothing to
-do in it (config/receivers.py), and keeps the ones that do.
+do in it (config/serving.py), and keeps the ones that do.
 """
+
+import json
 
 import pytest
 from django.core import signals
 from django.core.cache import close_caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, reset_queries
+from django.test import RequestFactory
 
-from config.receivers import idle_request_receivers_disconnect
+from config.serving import idle_request_receivers_disconnect, whole_bodies
 
 
 class ClosingCache(LocMemCache):
@@ -70,3 +74,58 @@ def test_a_cache_with_a_close_of_its_own_is_still_closed_after_each_request(
 def test_django_connects_both_receivers_to_begin_with():
     assert connected(signals.request_started, reset_queries)
     assert connected(signals.request_finished, close_caches)
+
+
+@pytest.fixture
+def served(db):
+    """The WSGI application as config/wsgi.py builds it, and what it started."""
+    started = {}
+
+    def serve(path, **headers):
+        application = whole_bodies(get_wsgi_application())
+        environ = RequestFactory().get(path, **headers).environ
+
+        def start_response(status, response_headers, exc_info=None):
+            started.update(status=status, headers=dict(response_headers))
+
+        return application(environ, start_response), started
+
+    return serve
+
+
+def test_a_response_reaches_the_server_as_one_whole_body(served, access_token):
+    body, started = served(
+        "/api/users/me/", HTTP_AUTHORIZATION=f"Bearer {access_token}"
+    )
+
+    assert isinstance(body, list) and len(body) == 1
+    assert started["status"] == "200 OK"
+    assert json.loads(body[0])["username"] == "john"
+    assert started["headers"]["Content-Length"] == str(len(body[0]))
+
+
+def test_the_response_is_closed_and_request_finished_sent(served, access_token):
+    finished = []
+
+    def note(sender, **kwargs):
+        finished.append(sender)
+
+    signals.request_finished.connect(note)
+    try:
+        served("/api/users/me/", HTTP_AUTHORIZATION=f"Bearer {access_token}")
+    finally:
+        signals.request_finished.disconnect(note)
+
+    assert len(finished) == 1
+
+
+def test_a_streaming_response_passes_through_unread(served, settings, tmp_path):
+    (tmp_path / "probe.css").write_text("body {}")
+    settings.STATIC_ROOT = tmp_path
+
+    body, started = served(f"{settings.STATIC_URL}probe.css")
+
+    assert not isinstance(body, list)
+    assert started["status"] == "200 OK"
+    assert b"".join(body) == b"body {}"
+    body.close()
