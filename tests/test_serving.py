@@ -78,7 +78,15 @@ def test_django_connects_both_receivers_to_begin_with():
 
 @pytest.fixture
 def served(db):
-    """The WSGI application as config/wsgi.py builds it, and what it started."""
+    """
+    The WSGI application as config/wsgi.py builds it, and what it started.
+
+    As Django's test client does, the request runs without
+    close_old_connections: inside the test's transaction it would close the
+    database connection (autocommit is off there).
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
     started = {}
 
     def serve(path, **headers):
@@ -90,7 +98,9 @@ def served(db):
 
         return application(environ, start_response), started
 
-    return serve
+    yield serve
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 def test_a_response_reaches_the_server_as_one_whole_body(served, access_token):
